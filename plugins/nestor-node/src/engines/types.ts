@@ -1,0 +1,80 @@
+import {
+  Artifact,
+  Condition,
+  Deployment,
+  DeploymentPhase,
+  EngineSummary,
+  ResourceDefinition,
+} from '@nestor/plugin-nestor-common';
+
+/** What an engine can do. @public */
+export type EngineCapabilities = EngineSummary['capabilities'];
+
+/** A problem an engine finds in a buffet item. @public */
+export interface EngineValidationIssue {
+  field: string;
+  message: string;
+}
+
+/** Everything an engine needs to render one deployment. @public */
+export interface EngineRenderContext {
+  definition: ResourceDefinition;
+  deployment: Deployment;
+  /** parameters with the schema's defaults applied */
+  parameters: Record<string, unknown>;
+  /** outputs of the deployments this one depends on, by ref */
+  dependencyOutputs: Record<string, Record<string, unknown>>;
+  /** namespace derived from team and environment */
+  namespace: string;
+}
+
+/** What {@link DeploymentEngine.render} returns. @public */
+export interface RenderResult {
+  /** per-deployment files, committed under `<path>/<environment>/<name>/` */
+  artifacts: Artifact[];
+  /** platform-level files (e.g. an XRD and Composition) shared by all deployments of the item */
+  platformArtifacts?: Artifact[];
+}
+
+/** Where a direct apply or a status read goes. @public */
+export interface EngineTarget {
+  cluster?: string;
+}
+
+/** The status an engine reads back. @public */
+export interface EngineStatus {
+  /** the phase the deployment should move to, when the engine knows */
+  phase?: Extract<DeploymentPhase, 'Syncing' | 'Ready' | 'Failed'>;
+  conditions: Condition[];
+  outputs?: Record<string, unknown>;
+  message?: string;
+}
+
+/**
+ * A deployment engine (Crossplane, Pulumi, Terraform, Helm, ...). Engines
+ * render Kubernetes-native artifacts so GitOps delivery works the same for all.
+ * @public
+ */
+export interface DeploymentEngine {
+  /** the value of `spec.engine` this engine serves */
+  readonly name: string;
+  readonly capabilities: EngineCapabilities;
+  /** Checks a buffet item's engine block; an empty list means valid. */
+  validate(definition: ResourceDefinition): Promise<EngineValidationIssue[]>;
+  render(context: EngineRenderContext): Promise<RenderResult>;
+  /** Direct mode: applies rendered artifacts to the target. */
+  apply?(context: EngineRenderContext, rendered: RenderResult, target: EngineTarget): Promise<void>;
+  /** Reads the deployment's status from where it runs. */
+  status(context: EngineRenderContext, target: EngineTarget): Promise<EngineStatus>;
+  /** Tears the deployment down (direct mode), or returns what to delete (GitOps). */
+  destroy(context: EngineRenderContext, target: EngineTarget): Promise<void>;
+  health(): Promise<{ status: 'ok' | 'degraded' | 'down'; message?: string }>;
+}
+
+/**
+ * A transient failure: the coordinator retries it with backoff.
+ * @public
+ */
+export class TransientEngineError extends Error {
+  readonly name = 'TransientEngineError';
+}

@@ -1,0 +1,9 @@
+/**
+ * Interfaces and extension points through which backend modules extend Nestor.
+ *
+ * @packageDocumentation
+ */
+
+export * from './store/types';
+export * from './engines/types';
+export * from './extensions/extensionPoints';
