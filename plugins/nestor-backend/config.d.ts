@@ -1,0 +1,103 @@
+import { HumanDuration } from '@backstage/types';
+
+export interface Config {
+  /** Configuration of the Nestor platform orchestrator. */
+  nestor?: {
+    /** Where Nestor keeps its state. */
+    storage?: {
+      /**
+       * `database` (default: Backstage's database through Knex) or the type a
+       * store module registers, e.g. `dynamodb`. An unknown type stops start-up.
+       */
+      type?: string;
+    };
+    /** Git repositories or local folders holding definitions, team configs and policies. */
+    sources?: Array<{
+      /** Stable id, used in `/catalog/sources/{id}` and `/webhooks/git/{id}`. */
+      id: string;
+      /** A Git repository URL (HTTPS); credentials come from `integrations`. Exactly one of url and path. */
+      url?: string;
+      /** A local folder (relative to the backend's working directory). */
+      path?: string;
+      /** Branch to follow. Default `main`. */
+      branch?: string;
+      /** Folder inside the repository to read. */
+      subPath?: string;
+      /**
+       * Shared secret of push webhooks (GitHub `X-Hub-Signature-256`, GitLab
+       * `X-Gitlab-Token`, Gitea `X-Gitea-Signature`).
+       * @visibility secret
+       */
+      webhookSecret?: string;
+    }>;
+    /** Scheduled catalog sync. */
+    sync?: {
+      schedule?: {
+        /** Default 5 minutes. */
+        frequency?: HumanDuration;
+        /** Default 3 minutes. */
+        timeout?: HumanDuration;
+        initialDelay?: HumanDuration;
+      };
+    };
+    /** Which teams a service principal (a processor's token subject) acts for. */
+    serviceAccess?: Array<{
+      subject: string;
+      /** Team ids, or `['*']` for every team. */
+      teams: string[];
+    }>;
+    /** Event log and Server-Sent Events. */
+    events?: {
+      /** How long events are kept for replay. Default 7 days. */
+      retention?: { days?: number };
+      /** Interval of SSE heartbeat comments. Default 15 seconds. */
+      heartbeat?: { seconds?: number };
+      /** Default 10000. */
+      maxConnections?: number;
+      /** Default 1000. */
+      maxConnectionsPerTeam?: number;
+      /** `retry:` hint sent to SSE clients, in ms. Default 3000. */
+      retryMs?: number;
+    };
+    /** Clusters for direct delivery and status reads. */
+    kubernetes?: {
+      clusters?: Array<{
+        name: string;
+        url: string;
+        /** @visibility secret */
+        serviceAccountToken?: string;
+        /** @visibility secret */
+        caData?: string;
+        skipTLSVerify?: boolean;
+      }>;
+    };
+    /** Deployment workers. */
+    coordinator?: {
+      /** Run workers on this replica. Default true. */
+      enabled?: boolean;
+      /** Default 1000. */
+      pollIntervalMs?: number;
+      /** Lease length; a crashed replica's work resumes after it. Default 30. */
+      leaseSeconds?: number;
+      /** Attempts for transient errors before `Failed`. Default 5. */
+      maxAttempts?: number;
+      /** First retry delay, doubled each attempt. Default 1000. */
+      backoffMs?: number;
+      /** Deployments worked on at once by this replica. Default 4. */
+      concurrency?: number;
+      /** Deployments of one team worked on at once. Default 2. */
+      perTeamConcurrency?: number;
+    };
+    /** GitOps delivery. */
+    gitops?: {
+      /** Commit message template; `{{action}}`, `{{ref}}`, `{{revision}}`, `{{requester}}`, `{{resource}}`. */
+      commitMessage?: string;
+      author?: { name?: string; email?: string };
+    };
+    /** Dependency rules. */
+    dependencies?: {
+      /** Dependencies must be in the deployment's environment. Default true. */
+      requireSameEnvironment?: boolean;
+    };
+  };
+}

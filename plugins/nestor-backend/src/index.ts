@@ -1,0 +1,13 @@
+/**
+ * The Nestor backend plugin.
+ *
+ * @packageDocumentation
+ */
+
+export { nestorPlugin as default } from './plugin';
+export { readNestorConfig } from './config/readNestorConfig';
+export type { NestorConfig, NestorSourceConfig } from './config/readNestorConfig';
+export { CallerResolver, callerActsFor } from './services/caller/CallerResolver';
+export type { Caller } from './services/caller/CallerResolver';
+export { EngineRegistry } from './services/engines/EngineRegistry';
+export { ReadinessChecker } from './services/health/ReadinessChecker';

@@ -1,0 +1,85 @@
+import { coreServices, createBackendPlugin } from '@backstage/backend-plugin-api';
+import {
+  DeploymentEngine,
+  NestorStore,
+  nestorEnginesExtensionPoint,
+  nestorStoreExtensionPoint,
+} from '@nestor/plugin-nestor-node';
+import { readNestorConfig } from './config/readNestorConfig';
+import { createRouter } from './router';
+import { createEnginesRoutes } from './routes/engines';
+import { createHealthRoutes } from './routes/health';
+import { CallerResolver } from './services/caller/CallerResolver';
+import { EngineRegistry } from './services/engines/EngineRegistry';
+import { ReadinessChecker } from './services/health/ReadinessChecker';
+import { DatabaseNestorStore } from './stores/database/DatabaseNestorStore';
+
+/**
+ * The Nestor backend plugin: REST + SSE API, catalog sync, coordinator,
+ * dependency graph, teams and policies.
+ * @public
+ */
+export const nestorPlugin = createBackendPlugin({
+  pluginId: 'nestor',
+  register(env) {
+    const engines: DeploymentEngine[] = [];
+    const stores = new Map<string, () => Promise<NestorStore>>();
+    env.registerExtensionPoint(nestorEnginesExtensionPoint, {
+      addEngine(...added) {
+        engines.push(...added);
+      },
+    });
+    env.registerExtensionPoint(nestorStoreExtensionPoint, {
+      setStore({ type, factory }) {
+        if (type === 'database' || stores.has(type)) {
+          throw new Error(`A Nestor store of type "${type}" is already registered`);
+        }
+        stores.set(type, factory);
+      },
+    });
+
+    env.registerInit({
+      deps: {
+        config: coreServices.rootConfig,
+        logger: coreServices.logger,
+        database: coreServices.database,
+        httpRouter: coreServices.httpRouter,
+        httpAuth: coreServices.httpAuth,
+        userInfo: coreServices.userInfo,
+      },
+      async init({ config, logger, database, httpRouter, httpAuth, userInfo }) {
+        const nestorConfig = readNestorConfig(config, { storageTypes: ['database', ...stores.keys()] });
+        const storeType = nestorConfig.storage.type;
+        const store =
+          storeType === 'database' ? await DatabaseNestorStore.create({ database }) : await stores.get(storeType)!();
+        logger.info(`Nestor store: ${storeType}`);
+
+        const registry = EngineRegistry.create(engines);
+        const callers = CallerResolver.create({ httpAuth, userInfo, serviceAccess: nestorConfig.serviceAccess });
+        const readiness = ReadinessChecker.create();
+        readiness.addCheck('store', () => store.ping());
+        readiness.addCheck(
+          'engines',
+          async () => {
+            const down = (await registry.summaries()).filter(e => e.health.status !== 'ok');
+            if (down.length > 0) {
+              return { status: 'degraded', message: down.map(e => `${e.name}: ${e.health.message ?? e.health.status}`).join('; ') };
+            }
+            return undefined;
+          },
+          { critical: false },
+        );
+
+        httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });
+        httpRouter.use(
+          createRouter({
+            routes: [
+              createHealthRoutes({ readiness }),
+              createEnginesRoutes({ engines: registry, callers }),
+            ],
+          }),
+        );
+      },
+    });
+  },
+});

@@ -1,0 +1,20 @@
+import express from 'express';
+import Router from 'express-promise-router';
+
+/**
+ * Puts Nestor's route groups together behind one JSON body parser. Each
+ * group is a router from `routes/`; `plugin.ts` builds them with their
+ * services, so this file only fixes the order and the shared middleware.
+ * @internal
+ */
+export function createRouter(options: {
+  /** routes that read the raw body themselves (signed webhooks) */
+  rawBodyRoutes?: express.Router[];
+  routes: express.Router[];
+}): express.Router {
+  const router = Router();
+  for (const r of options.rawBodyRoutes ?? []) router.use(r);
+  router.use(express.json({ limit: '1mb' }));
+  for (const r of options.routes) router.use(r);
+  return router;
+}

@@ -1,0 +1,57 @@
+import { DeploymentEngine } from '@nestor/plugin-nestor-node';
+import { EngineSummary } from '@nestor/plugin-nestor-common';
+
+const HEALTH_TIMEOUT_MS = 3000;
+
+/**
+ * The engines registered through `nestorEnginesExtensionPoint`.
+ * @public
+ */
+export class EngineRegistry {
+  readonly #engines = new Map<string, DeploymentEngine>();
+
+  static create(engines: DeploymentEngine[]): EngineRegistry {
+    const registry = new EngineRegistry();
+    for (const engine of engines) {
+      if (registry.#engines.has(engine.name)) {
+        throw new Error(`Two Nestor engines are registered under the name "${engine.name}"`);
+      }
+      registry.#engines.set(engine.name, engine);
+    }
+    return registry;
+  }
+
+  get(name: string): DeploymentEngine | undefined {
+    return this.#engines.get(name);
+  }
+
+  names(): string[] {
+    return [...this.#engines.keys()].sort();
+  }
+
+  /** Every engine with its health, each check bounded by a timeout. */
+  async summaries(): Promise<EngineSummary[]> {
+    return Promise.all(
+      this.names().map(async name => {
+        const engine = this.#engines.get(name)!;
+        return { name, capabilities: engine.capabilities, health: await checkHealth(engine) };
+      }),
+    );
+  }
+}
+
+async function checkHealth(engine: DeploymentEngine): Promise<EngineSummary['health']> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([
+      engine.health(),
+      new Promise<EngineSummary['health']>(resolve => {
+        timer = setTimeout(() => resolve({ status: 'down', message: `no answer within ${HEALTH_TIMEOUT_MS} ms` }), HEALTH_TIMEOUT_MS);
+      }),
+    ]);
+  } catch (error) {
+    return { status: 'down', message: String((error as Error).message ?? error) };
+  } finally {
+    clearTimeout(timer);
+  }
+}
