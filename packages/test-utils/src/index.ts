@@ -1,0 +1,13 @@
+/**
+ * Test servers and helpers shared by Nestor's tests: real Git over
+ * `git http-backend`, an in-process Kubernetes API, upstream CRD validation,
+ * the real `helm` binary.
+ *
+ * @packageDocumentation
+ */
+
+export { getHelmBinary } from './helm/getHelmBinary';
+export { findUpstreamDir, UpstreamCrdValidator } from './upstream/upstreamCrds';
+export { GitHttpServer } from './git/GitHttpServer';
+export type { GitHttpServerAuth, GitHttpRequestLog } from './git/GitHttpServer';
+export { GitWorkTree } from './git/GitWorkTree';
