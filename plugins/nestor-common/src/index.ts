@@ -20,4 +20,4 @@ export * from './models/jsonSchemas';
 export * from './api/types';
 export * from './permissions/permissions';
 export * from './client/NestorClient';
-export * from './client/parseEventStream';
+export * from './client/EventStreamParser';

@@ -23,7 +23,7 @@ import { CatalogItem } from '../models/CatalogItem';
 import { Deployment } from '../models/Deployment';
 import { DeploymentRequestInput } from '../models/DeploymentRequest';
 import { NestorEvent } from '../models/NestorEvent';
-import { EventStreamParser } from './parseEventStream';
+import { EventSubscription } from './EventSubscription';
 
 /** How the client finds the backend and sends requests. @public */
 export interface NestorClientOptions {
@@ -39,8 +39,10 @@ export interface NestorClientOptions {
 
 /** A live subscription. @public */
 export interface NestorSubscription {
-  /** The id of the last event delivered. */
+  /** The id of the last event delivered (what a reconnection resumes after). */
   readonly lastEventId: string | undefined;
+  /** True once closed, by {@link NestorSubscription.close} or by an error that retrying cannot fix. */
+  readonly closed: boolean;
   close(): void;
 }
 
@@ -48,13 +50,31 @@ export interface NestorSubscription {
 export interface SubscribeOptions {
   /** Resume after this event id. */
   lastEventId?: string;
-  /** First reconnection delay in ms (doubles up to `maxRetryMs`); the server's `retry:` hint wins. */
+  /**
+   * First reconnection delay in ms, 1000 by default; the server's `retry:` hint
+   * replaces it. The delay doubles after each failed attempt up to `maxRetryMs`.
+   */
   retryMs?: number;
+  /** Longest reconnection delay in ms, 30000 by default. */
   maxRetryMs?: number;
-  /** Called when the server says the requested id is older than its retention. */
-  onReset?: (info: { oldestId?: number; latestId?: number }) => void;
+  /**
+   * Reconnects when nothing (not even a heartbeat comment) arrives for this
+   * long, which catches half-open connections. 60000 by default; 0 disables it.
+   */
+  idleTimeoutMs?: number;
+  /** Called when the server says the requested id is older than its retention: resynchronise through REST. */
+  onReset?: (info: EventStreamReset) => void;
+  /** Connection and handler errors; the subscription keeps retrying unless `closed` became true. */
   onError?: (error: Error) => void;
   onOpen?: () => void;
+}
+
+/** What `event: reset` carries. @public */
+export interface EventStreamReset {
+  reason?: string;
+  requestedId?: number;
+  oldestId?: number;
+  latestId?: number;
 }
 
 /**
@@ -172,80 +192,24 @@ export class NestorClient {
   /**
    * Subscribes to `GET /events`, reconnecting with backoff and resuming with
    * `Last-Event-ID`, so no event is lost or repeated across reconnections.
+   * Events arrive in id order; `onEvent` errors are reported to `onError` and
+   * do not stop the stream.
    */
   subscribe(
     filters: EventFilters,
     onEvent: (event: NestorEvent) => void,
     options: SubscribeOptions = {},
   ): NestorSubscription {
-    const controller = new AbortController();
-    let lastEventId = options.lastEventId;
-    let closed = false;
-    const baseRetry = options.retryMs ?? 1000;
-    const maxRetry = options.maxRetryMs ?? 30000;
-    let retry = baseRetry;
-    let serverRetry: number | undefined;
-
-    const run = async () => {
-      while (!closed) {
-        try {
-          const headers: Record<string, string> = { Accept: 'text/event-stream', ...(await this.#authHeaders()) };
-          if (lastEventId) headers['Last-Event-ID'] = lastEventId;
-          const url = `${await this.#baseUrl()}/events${toQueryString({
-            team: filters.team,
-            types: filters.types?.join(','),
-          })}`;
-          const response = await this.#fetch(url, { headers, signal: controller.signal });
-          if (!response.ok) {
-            throw await ResponseError.fromResponse(response as any);
-          }
-          if (!response.body) throw new Error('event stream has no body');
-          options.onOpen?.();
-          retry = baseRetry;
-          const parser = new EventStreamParser(message => {
-            if (message.retry !== undefined) serverRetry = message.retry;
-            if (message.event === 'reset') {
-              const info = message.data ? JSON.parse(message.data) : {};
-              lastEventId = info.latestId !== undefined ? String(info.latestId) : lastEventId;
-              options.onReset?.(info);
-              return;
-            }
-            if (!message.data) return;
-            const event = JSON.parse(message.data) as NestorEvent;
-            if (message.id) lastEventId = message.id;
-            onEvent(event);
-          });
-          const reader = response.body.getReader();
-          const decoder = new TextDecoder();
-          for (;;) {
-            const { done, value } = await reader.read();
-            if (done) break;
-            parser.feed(decoder.decode(value, { stream: true }));
-          }
-        } catch (error) {
-          if (closed) return;
-          options.onError?.(error as Error);
-          if ((error as ResponseError).response?.status === 401 || (error as ResponseError).response?.status === 403) {
-            closed = true;
-            return;
-          }
-        }
-        if (closed) return;
-        const delay = serverRetry ?? retry;
-        retry = Math.min(retry * 2, maxRetry);
-        await new Promise(resolve => setTimeout(resolve, delay * (0.8 + Math.random() * 0.4)));
-      }
-    };
-    void run();
-    return {
-      get lastEventId() {
-        return lastEventId;
+    return EventSubscription.start({
+      connect: async (lastEventId, signal) => {
+        const headers: Record<string, string> = { Accept: 'text/event-stream', ...(await this.#authHeaders()) };
+        if (lastEventId !== undefined) headers['Last-Event-ID'] = lastEventId;
+        const query = toQueryString({ team: filters.team, types: filters.types?.join(',') });
+        return this.#fetch(`${await this.#baseUrl()}/events${query}`, { headers, signal, cache: 'no-store' });
       },
-      close() {
-        closed = true;
-        controller.abort();
-      },
-    };
+      onEvent,
+      options,
+    });
   }
 
   async #get<T>(path: string, query?: Record<string, unknown>): Promise<T> {
