@@ -11,3 +11,5 @@ export { findUpstreamDir, UpstreamCrdValidator } from './upstream/upstreamCrds';
 export { GitHttpServer } from './git/GitHttpServer';
 export type { GitHttpServerAuth, GitHttpRequestLog } from './git/GitHttpServer';
 export { GitWorkTree } from './git/GitWorkTree';
+export { actorAwareMockAuthServiceFactory } from './backstage/actorAwareMockAuthServiceFactory';
+export { ownershipUserInfoServiceFactory } from './backstage/ownershipUserInfoServiceFactory';

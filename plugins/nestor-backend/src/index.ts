@@ -11,3 +11,14 @@ export { CallerResolver, callerActsFor } from './services/caller/CallerResolver'
 export type { Caller } from './services/caller/CallerResolver';
 export { EngineRegistry } from './services/engines/EngineRegistry';
 export { ReadinessChecker } from './services/health/ReadinessChecker';
+export {
+  nestorDeploymentConditions,
+  createNestorDeploymentConditionalDecision,
+  nestorCatalogItemConditions,
+  createNestorCatalogItemConditionalDecision,
+} from './permissions/conditionExports';
+export { nestorDeploymentRules, nestorCatalogItemRules } from './permissions/rules';
+export { nestorDeploymentResourceRef } from './permissions/deploymentResourceRef';
+export type { NestorDeploymentResource, NestorDeploymentFilter } from './permissions/deploymentResourceRef';
+export { nestorCatalogItemResourceRef } from './permissions/catalogItemResourceRef';
+export type { NestorCatalogItemFilter } from './permissions/catalogItemResourceRef';

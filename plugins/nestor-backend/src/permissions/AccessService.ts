@@ -9,7 +9,6 @@ import {
 import { createConditionAuthorizer, createConditionTransformer } from '@backstage/plugin-permission-node';
 import {
   CatalogItem,
-  NESTOR_CATALOG_ITEM_RESOURCE_TYPE,
   NESTOR_DEPLOYMENT_RESOURCE_TYPE,
   nestorCatalogReadPermission,
 } from '@nestor/plugin-nestor-common';
@@ -19,6 +18,9 @@ import { catalogQueryScope } from './catalogQueryScope';
 import { NestorDeploymentResource, nestorDeploymentResourceRef } from './deploymentResourceRef';
 import { DeploymentQueryScope, deploymentQueryScope } from './deploymentQueryScope';
 import { isItemVisibleToTeams } from './rules';
+
+/** A permission on deployments. @public */
+export type DeploymentPermission = ResourcePermission<typeof NESTOR_DEPLOYMENT_RESOURCE_TYPE>;
 
 /**
  * What a caller may do with one deployment permission: a store query scope
@@ -88,8 +90,18 @@ export class AccessService {
     return caller.teams === '*' ? undefined : caller.teams;
   }
 
-  async deployments(caller: Caller, permission: ResourcePermission<typeof NESTOR_DEPLOYMENT_RESOURCE_TYPE>): Promise<DeploymentAccess> {
-    const decision = await this.#decide(caller, permission);
+  async deployments(caller: Caller, permission: DeploymentPermission): Promise<DeploymentAccess> {
+    const [access] = await this.deploymentsMany(caller, [permission]);
+    return access;
+  }
+
+  /** {@link AccessService.deployments} for several permissions in one permission request. */
+  async deploymentsMany(caller: Caller, permissions: DeploymentPermission[]): Promise<DeploymentAccess[]> {
+    const decisions = await this.#decide(caller, permissions);
+    return decisions.map(d => this.#deploymentAccess(caller, d));
+  }
+
+  #deploymentAccess(caller: Caller, decision: PolicyDecision): DeploymentAccess {
     const teamScope = this.teamScope(caller);
     const inTeamScope = (r: NestorDeploymentResource) => !teamScope || teamScope.includes(r.team);
     if (decision.result !== AuthorizeResult.CONDITIONAL) {
@@ -111,7 +123,7 @@ export class AccessService {
   /** Throws NotAllowedError unless the caller holds the permission on the deployment. */
   async authorizeDeployment(
     caller: Caller,
-    permission: ResourcePermission<typeof NESTOR_DEPLOYMENT_RESOURCE_TYPE>,
+    permission: DeploymentPermission,
     resource: NestorDeploymentResource,
   ): Promise<void> {
     const access = await this.deployments(caller, permission);
@@ -123,7 +135,7 @@ export class AccessService {
   }
 
   async catalog(caller: Caller): Promise<CatalogAccess> {
-    const decision = await this.#decide(caller, nestorCatalogReadPermission);
+    const [decision] = await this.#decide(caller, [nestorCatalogReadPermission]);
     const teamScope = this.teamScope(caller);
     const inTeamScope = (item: CatalogItem) => !teamScope || isItemVisibleToTeams(item, teamScope);
     if (decision.result !== AuthorizeResult.CONDITIONAL) {
@@ -145,18 +157,16 @@ export class AccessService {
     }
   }
 
-  async #decide(caller: Caller, permission: ResourcePermission): Promise<PolicyDecision> {
-    const [decision] = await this.#permissions.authorizeConditional([{ permission }], {
-      credentials: caller.credentials,
-    });
-    if (
-      decision.result === AuthorizeResult.CONDITIONAL &&
-      decision.resourceType !== NESTOR_DEPLOYMENT_RESOURCE_TYPE &&
-      decision.resourceType !== NESTOR_CATALOG_ITEM_RESOURCE_TYPE
-    ) {
-      // a policy that answers with another plugin's conditions cannot be applied here
-      return { result: AuthorizeResult.DENY };
-    }
-    return decision;
+  async #decide(caller: Caller, permissions: ResourcePermission[]): Promise<PolicyDecision[]> {
+    const decisions = await this.#permissions.authorizeConditional(
+      permissions.map(permission => ({ permission })),
+      { credentials: caller.credentials },
+    );
+    return decisions.map((decision, i) =>
+      decision.result === AuthorizeResult.CONDITIONAL && decision.resourceType !== permissions[i].resourceType
+        ? // conditions for another resource type cannot be applied here
+          { result: AuthorizeResult.DENY }
+        : decision,
+    );
   }
 }
