@@ -13,3 +13,4 @@ export type { GitHttpServerAuth, GitHttpRequestLog } from './git/GitHttpServer';
 export { GitWorkTree } from './git/GitWorkTree';
 export { actorAwareMockAuthServiceFactory } from './backstage/actorAwareMockAuthServiceFactory';
 export { ownershipUserInfoServiceFactory } from './backstage/ownershipUserInfoServiceFactory';
+export * from './kubernetes';
