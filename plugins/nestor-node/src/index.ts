@@ -6,4 +6,5 @@
 
 export * from './store/types';
 export * from './engines/types';
+export * from './kubernetes/types';
 export * from './extensions/extensionPoints';

@@ -6,6 +6,7 @@ import {
   EngineSummary,
   ResourceDefinition,
 } from '@nestor/plugin-nestor-common';
+import { KubernetesApi } from '../kubernetes/types';
 
 /** What an engine can do. @public */
 export type EngineCapabilities = EngineSummary['capabilities'];
@@ -39,6 +40,8 @@ export interface RenderResult {
 /** Where a direct apply or a status read goes. @public */
 export interface EngineTarget {
   cluster?: string;
+  /** the cluster's API, when one is configured for the deployment's environment */
+  kubernetes?: KubernetesApi;
 }
 
 /** The status an engine reads back. @public */
