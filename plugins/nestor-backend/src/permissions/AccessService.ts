@@ -11,6 +11,7 @@ import {
   CatalogItem,
   NESTOR_DEPLOYMENT_RESOURCE_TYPE,
   nestorCatalogReadPermission,
+  nestorDeploymentReadPermission,
 } from '@nestor/plugin-nestor-common';
 import { Caller } from '../services/caller/CallerResolver';
 import { nestorCatalogItemResourceRef } from './catalogItemResourceRef';
@@ -118,6 +119,17 @@ export class AccessService {
       scope: { teams, environments: bound.environments },
       matches: r => inTeamScope(r) && authorize(decision, r),
     };
+  }
+
+  /**
+   * The teams whose deployments (and events) the caller may read, as far as
+   * a team list can say it; `'*'` for all. Finer conditions (environments)
+   * are for {@link AccessService.deployments} to apply per deployment.
+   */
+  async readableTeams(caller: Caller): Promise<string[] | '*'> {
+    const access = await this.deployments(caller, nestorDeploymentReadPermission);
+    if (!access.any) return [];
+    return access.scope.teams ?? '*';
   }
 
   /** Throws NotAllowedError unless the caller holds the permission on the deployment. */
