@@ -124,7 +124,8 @@ export class CedarPolicyEngine {
       }
     }
     if (answer.response.decision === 'deny') {
-      const reasons = answer.response.diagnostics.reason.map(id => byId.get(id)).filter((p): p is CompiledPolicy => !!p);
+      // in file order, whatever order Cedar reports them in
+      const reasons = policies.filter((_, i) => answer.response.diagnostics.reason.includes(`p${i}`));
       determining.push(...reasons.map(p => describe(p, `forbidden by policy ${p.id}`)));
       if (reasons.length === 0) {
         determining.push({ id: `nestor:no-permit:${scope}`, scope, message: `no ${scope} permit policy allows ${request.action} here` });
