@@ -204,7 +204,7 @@ describe('API access matrix', () => {
         {
           scope: 'global',
           path: 'policies/members.cedar',
-          text: '@id("members-only")\n@message("only the team orders for itself")\nforbid(principal, action, resource) unless { principal in resource.team };',
+          text: '@id("members-only")\n@message("only the team orders for itself")\nforbid(principal, action, resource) unless { principal in resource.ownerTeam };',
         },
       ],
     });

@@ -105,7 +105,7 @@ describe('CedarPolicyEngine', () => {
         {
           scope: 'team-a',
           path: 'policies/team-a/size.cedar',
-          text: '@id("team-a-small-only")\n@message("team-a orders small databases")\nforbid(principal, action, resource) when { resource.parameters.hasTag("size") && resource.parameters.getTag("size") != "small" };',
+          text: '@id("team-a-small-only")\n@message("team-a orders small databases")\nforbid(principal, action, resource) when { resource.parameters has size && resource.parameters.size != "small" };',
         },
       ],
     });
@@ -117,15 +117,15 @@ describe('CedarPolicyEngine', () => {
     await expect(engine.evaluate(request({ team: 'team-b', ...large }))).resolves.toMatchObject({ allowed: true });
   });
 
-  it('exposes team membership, numeric parameters, cost and the action', async () => {
+  it('exposes team membership, parameters, cost and the action', async () => {
     const { engine } = await engineWith({
       s: [
         {
           scope: 'global',
           path: 'g.cedar',
           text: [
-            '@id("members-only") forbid(principal, action, resource) unless { principal in resource.team };',
-            '@id("max-replicas") forbid(principal, action, resource) when { resource.numericParameters.hasTag("replicas") && resource.numericParameters.getTag("replicas") > 5 };',
+            '@id("members-only") forbid(principal, action, resource) unless { principal in resource.ownerTeam };',
+            '@id("max-replicas") forbid(principal, action, resource) when { resource.parameters has replicas && resource.parameters.replicas > 5 };',
             '@id("budget") forbid(principal, action == Nestor::Action::"deploy", resource) when { resource.monthlyCost > 1000 };',
             '@id("no-destroy-prod") forbid(principal, action == Nestor::Action::"destroy", resource) when { resource.environment == "prod" };',
           ].join('\n'),
@@ -139,6 +139,25 @@ describe('CedarPolicyEngine', () => {
       determining: [{ id: 'no-destroy-prod' }],
     });
     await expect(engine.evaluate(request({ environment: 'prod', action: 'update' }))).resolves.toMatchObject({ allowed: true });
+  });
+
+  it('refuses when a forbid fails to evaluate (a parameter of an unexpected type)', async () => {
+    const { engine } = await engineWith({
+      s: [
+        {
+          scope: 'global',
+          path: 'g.cedar',
+          text: '@id("replicas") @message("at most 5 replicas")\nforbid(principal, action, resource) when { resource.parameters has replicas && resource.parameters.replicas > 5 };',
+        },
+      ],
+    });
+    await expect(engine.evaluate(request({ parameters: { replicas: 'many' } }))).resolves.toMatchObject({
+      allowed: false,
+      determining: [{ id: 'replicas', message: 'at most 5 replicas' }],
+    });
+    await expect(engine.evaluate(request({ parameters: { replicas: 3, ratio: 0.5, tags: ['a', null], nested: { on: true } } }))).resolves.toMatchObject({
+      allowed: true,
+    });
   });
 
   it('keeps the previous set in force when a broken file arrives, and reports it with its line', async () => {

@@ -1,5 +1,5 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
-import { EntityJson, isAuthorized } from '@cedar-policy/cedar-wasm/nodejs';
+import { CedarValueJson, EntityJson, isAuthorized } from '@cedar-policy/cedar-wasm/nodejs';
 import { PolicyStore } from '@nestor/plugin-nestor-node';
 import { compilePolicyFiles } from './compilePolicyFiles';
 import { CompiledPolicy, DeterminingPolicy, PolicyRequest, PolicyVerdict } from './types';
@@ -14,8 +14,19 @@ interface LoadedSet {
 
 type LayerOutcome = { allowed: true } | { allowed: false; determining: DeterminingPolicy[] };
 
-function paramString(value: unknown): string {
-  return typeof value === 'string' ? value : JSON.stringify(value);
+/** A JSON value as Cedar holds it: no nulls, integers only (fractions become strings). */
+function toCedarValue(value: unknown): CedarValueJson | undefined {
+  if (value === null || value === undefined) return undefined;
+  if (typeof value === 'number') return Number.isSafeInteger(value) ? value : String(value);
+  if (typeof value === 'string' || typeof value === 'boolean') return value;
+  if (Array.isArray(value)) return value.map(toCedarValue).filter((v): v is CedarValueJson => v !== undefined);
+  if (typeof value === 'object') return toCedarRecord(value as Record<string, unknown>);
+  return String(value);
+}
+
+function toCedarRecord(value: Record<string, unknown>): Record<string, CedarValueJson> {
+  const entries = Object.entries(value).map(([k, v]) => [k, toCedarValue(v)] as const);
+  return Object.fromEntries(entries.filter(([, v]) => v !== undefined)) as Record<string, CedarValueJson>;
 }
 
 /**
@@ -100,8 +111,8 @@ export class CedarPolicyEngine {
       action: { type: 'Nestor::Action', id: request.action },
       resource: { type: 'Nestor::Deployment', id: request.deployment.ref },
       context: {},
-      schema: this.#schema,
-      validateRequest: true,
+      // policies were validated against the schema at sync; the request is
+      // evaluated without it because `parameters` is open-ended
       policies: { staticPolicies },
       entities: this.#entities(request),
     });
@@ -137,8 +148,6 @@ export class CedarPolicyEngine {
   #entities(request: PolicyRequest): EntityJson[] {
     const d = request.deployment;
     const teams = [...new Set([...request.principal.teams, d.team])];
-    const params = Object.entries(d.parameters).filter(([, v]) => v !== null && v !== undefined);
-    const numeric = params.filter(([, v]) => typeof v === 'number' && Number.isSafeInteger(v));
     const teamUid = (id: string) => ({ type: 'Nestor::Team', id });
     return [
       ...teams.map(id => ({ uid: teamUid(id), attrs: {}, parents: [] })),
@@ -147,22 +156,20 @@ export class CedarPolicyEngine {
         attrs: { isService: request.principal.isService },
         parents: request.principal.teams.map(teamUid),
       },
-      { uid: { type: 'Nestor::Parameters', id: d.ref }, attrs: {}, parents: [], tags: Object.fromEntries(params.map(([k, v]) => [k, paramString(v)])) },
-      { uid: { type: 'Nestor::NumericParameters', id: d.ref }, attrs: {}, parents: [], tags: Object.fromEntries(numeric) as Record<string, number> },
       {
         uid: { type: 'Nestor::Deployment', id: d.ref },
         attrs: {
           ref: d.ref,
           name: d.name,
-          team: { __entity: teamUid(d.team) },
+          team: d.team,
+          ownerTeam: { __entity: teamUid(d.team) },
           environment: d.environment,
           resourceName: d.resourceName,
           resourceVersion: d.resourceVersion,
           resourceType: d.resourceType,
           engine: d.engine,
           monthlyCost: Math.ceil(d.monthlyCost),
-          parameters: { __entity: { type: 'Nestor::Parameters', id: d.ref } },
-          numericParameters: { __entity: { type: 'Nestor::NumericParameters', id: d.ref } },
+          parameters: toCedarRecord(d.parameters),
         },
         parents: [],
       },

@@ -17,7 +17,7 @@ const POLICIES = [
     text: [
       '@id("budget") @message("more than 1000 a month needs a budget owner")',
       'forbid(principal, action == Nestor::Action::"deploy", resource) when { resource.monthlyCost > 1000 && !principal.isService };',
-      '@id("members") forbid(principal, action, resource) unless { principal in resource.team };',
+      '@id("members") forbid(principal, action, resource) unless { principal in resource.ownerTeam };',
     ].join('\n'),
   },
 ];

@@ -10,9 +10,9 @@ describe('compilePolicyFiles', () => {
       '@id("no-large-prod")',
       '@message("large databases need a review in prod")',
       'forbid(principal, action == Nestor::Action::"deploy", resource)',
-      '  when { resource.environment == "prod" && resource.parameters.hasTag("size") && resource.parameters.getTag("size") == "large" };',
+      '  when { resource.environment == "prod" && resource.parameters has size && resource.parameters.size == "large" };',
       '',
-      'permit(principal, action, resource) when { principal in resource.team };',
+      'permit(principal, action, resource) when { principal in resource.ownerTeam };',
     ].join('\n');
     const { policies, errors } = compilePolicyFiles([{ scope: 'global', path: 'policies/base.cedar', text }], schema);
     expect(errors).toEqual([]);
@@ -38,14 +38,14 @@ describe('compilePolicyFiles', () => {
       '@id("typo")',
       'forbid(principal, action, resource)',
       '  when { resource.enviroment == "prod" };',
-      '@id("unguarded-tag")',
-      'forbid(principal, action, resource) when { resource.parameters.getTag("size") == "large" };',
+      '@id("unguarded-parameter")',
+      'forbid(principal, action, resource) when { resource.parameters.size == "large" };',
     ].join('\n');
     const { policies, errors } = compilePolicyFiles([{ scope: 'global', path: 'p.cedar', text }], schema);
     expect(policies.map(p => p.id)).toEqual(['ok']);
     expect(errors).toEqual([
       { path: 'p.cedar', line: 5, message: expect.stringContaining('attribute `enviroment`') },
-      { path: 'p.cedar', line: 7, message: expect.stringContaining('hasTag') },
+      { path: 'p.cedar', line: 7, message: expect.stringContaining('parameters.size') },
     ]);
   });
 
@@ -58,11 +58,11 @@ describe('compilePolicyFiles', () => {
     expect(errors).toEqual([{ path: 'team-a/b.cedar', line: 2, message: 'duplicate policy id "x" (first in a.cedar line 1)' }]);
   });
 
-  it('refuses templates and comparisons of a team entity with a string', () => {
+  it('refuses templates and comparisons of the team entity with a string', () => {
     const { errors } = compilePolicyFiles(
       [
         { scope: 'global', path: 't.cedar', text: 'permit(principal == ?principal, action, resource);' },
-        { scope: 'global', path: 's.cedar', text: 'forbid(principal, action, resource) when { resource.team == "team-a" };' },
+        { scope: 'global', path: 's.cedar', text: 'forbid(principal, action, resource) when { resource.ownerTeam == "team-a" };' },
       ],
       schema,
     );

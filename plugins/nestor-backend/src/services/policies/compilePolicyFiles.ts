@@ -88,14 +88,16 @@ export function compilePolicyFiles(
       continue;
     }
     const invalid = new Set<string>();
+    const fileErrors: SourceFileError[] = [];
     for (const v of checked.validationErrors) {
       const entry = inFile.find(p => p.policy.id === v.policyId);
       const start = firstOffset(v.error);
       const line =
         entry && start !== undefined ? lineAt(file.text, entry.offset + start) : entry?.policy.line;
       invalid.add(v.policyId);
-      errors.push({ path: file.path, line, message: `policy "${v.policyId}": ${describe(v.error)}` });
+      fileErrors.push({ path: file.path, line, message: `policy "${v.policyId}": ${describe(v.error)}` });
     }
+    errors.push(...fileErrors.sort((a, b) => (a.line ?? 0) - (b.line ?? 0)));
     policies.push(...inFile.filter(p => !invalid.has(p.policy.id)).map(p => p.policy));
   }
   return { policies, errors };
