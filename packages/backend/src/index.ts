@@ -5,7 +5,6 @@
  * the package is not ready yet.
  */
 import { createBackend } from '@backstage/backend-defaults';
-import { localDevPermissionPolicyModule } from './localDevPermissionPolicyModule';
 
 const backend = createBackend();
 
@@ -27,14 +26,13 @@ backend.add(import('@backstage/plugin-scaffolder-backend'));
 // Events: Nestor publishes on Backstage's event bus (crosses replicas on PostgreSQL).
 backend.add(import('@backstage/plugin-events-backend'));
 
-// Permissions. LOCAL-DEV FALLBACK policy until the Nestor policy module lands;
-// swap the two lines below then.
+// Permissions: Nestor's team-aware policy (`permission.nestor` in app-config.yaml)
+// decides Nestor's permissions and falls back to `allow` for other plugins'.
 backend.add(import('@backstage/plugin-permission-backend'));
-backend.add(localDevPermissionPolicyModule);
-// backend.add(import('@nestor/plugin-permission-backend-module-nestor'));
+backend.add(import('@nestor/plugin-permission-backend-module-nestor'));
 
 // Nestor.
-// TEMP backend.add(import('@nestor/plugin-nestor-backend'));
+backend.add(import('@nestor/plugin-nestor-backend'));
 // backend.add(import('@nestor/plugin-nestor-backend-module-dynamodb'));
 // backend.add(import('@nestor/plugin-nestor-backend-module-crossplane'));
 // backend.add(import('@nestor/plugin-nestor-backend-module-pulumi'));
