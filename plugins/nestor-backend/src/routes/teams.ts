@@ -8,6 +8,7 @@ import {
   nestorDeploymentReadPermission,
   nestorDeploymentUpdatePermission,
   teamIdSchema,
+  TeamSummary,
 } from '@nestor/plugin-nestor-common';
 import Router from 'express-promise-router';
 import { AccessService, DeploymentAccess } from '../permissions/AccessService';
@@ -85,7 +86,7 @@ export function createTeamsRoutes(options: {
   router.get('/teams', async (req, res) => {
     const caller = await callers.resolve(req);
     const [all, access] = await Promise.all([teams.list(), options.access.deploymentsMany(caller, TEAM_PERMISSIONS)]);
-    const items = all.map(team => {
+    const items: TeamSummary[] = all.map(team => {
       const permissions = teamPermissions(caller, team, access);
       // a team's configuration (repos, quotas) is shown to those who may read its deployments
       const { config, source, ...rest } = team;

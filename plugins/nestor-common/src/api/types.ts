@@ -102,12 +102,23 @@ export interface ImpactResponse {
 export interface TeamSummary {
   id: string;
   title?: string;
+  description?: string;
+  /** shown only to callers who may read the team's deployments */
   config?: TeamConfig;
+  /** where the TeamConfig was read from (with `config`) */
+  source?: { id: string; path: string; commit: string };
+  /** the catalog Group of the same name, when there is one */
+  group?: { ref: string; members: string[]; parent?: string; children: string[] };
   /** what the caller may do for this team */
   permissions: {
+    /** the caller acts for the team (an ownership group, or `nestor.serviceAccess`) */
     member: boolean;
+    /** may deploy to at least one of the team's environments */
     deploy: boolean;
+    /** may read the team's deployments in at least one environment */
     read: boolean;
+    /** per environment of the team */
+    environments: Record<string, { read: boolean; deploy: boolean; update: boolean; destroy: boolean }>;
   };
 }
 
