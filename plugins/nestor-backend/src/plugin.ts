@@ -1,4 +1,6 @@
 import { coreServices, createBackendPlugin } from '@backstage/backend-plugin-api';
+import { metricsServiceRef } from '@backstage/backend-plugin-api/alpha';
+import { eventsServiceRef } from '@backstage/plugin-events-node';
 import {
   DeploymentEngine,
   NestorStore,
@@ -8,9 +10,13 @@ import {
 import { readNestorConfig } from './config/readNestorConfig';
 import { createRouter } from './router';
 import { createEnginesRoutes } from './routes/engines';
+import { createEventsRoutes } from './routes/events';
 import { createHealthRoutes } from './routes/health';
 import { CallerResolver } from './services/caller/CallerResolver';
 import { EngineRegistry } from './services/engines/EngineRegistry';
+import { EventBus } from './services/events/EventBus';
+import { EventRetention } from './services/events/EventRetention';
+import { SseHub } from './services/events/SseHub';
 import { ReadinessChecker } from './services/health/ReadinessChecker';
 import { DatabaseNestorStore } from './stores/database/DatabaseNestorStore';
 
@@ -46,8 +52,12 @@ export const nestorPlugin = createBackendPlugin({
         httpRouter: coreServices.httpRouter,
         httpAuth: coreServices.httpAuth,
         userInfo: coreServices.userInfo,
+        events: eventsServiceRef,
+        lifecycle: coreServices.lifecycle,
+        scheduler: coreServices.scheduler,
+        metrics: metricsServiceRef,
       },
-      async init({ config, logger, database, httpRouter, httpAuth, userInfo }) {
+      async init({ config, logger, database, httpRouter, httpAuth, userInfo, events, lifecycle, scheduler, metrics }) {
         const nestorConfig = readNestorConfig(config, { storageTypes: ['database', ...stores.keys()] });
         const storeType = nestorConfig.storage.type;
         const store =
@@ -56,6 +66,27 @@ export const nestorPlugin = createBackendPlugin({
 
         const registry = EngineRegistry.create(engines);
         const callers = CallerResolver.create({ httpAuth, userInfo, serviceAccess: nestorConfig.serviceAccess });
+        const eventHub = SseHub.create({
+          store: store.events,
+          logger: logger.child({ service: 'events' }),
+          metrics,
+          options: {
+            maxConnections: nestorConfig.events.maxConnections,
+            maxConnectionsPerTeam: nestorConfig.events.maxConnectionsPerTeam,
+            heartbeatMs: nestorConfig.events.heartbeat.seconds * 1000,
+            retryMs: nestorConfig.events.retryMs,
+          },
+        });
+        const eventBus = await EventBus.create({ store: store.events, events, hub: eventHub, logger });
+        await EventRetention.create({
+          store: store.events,
+          logger,
+          retentionDays: nestorConfig.events.retention.days,
+        }).schedule(scheduler);
+        lifecycle.addShutdownHook(async () => {
+          await eventHub.drain();
+          await eventBus.stop();
+        });
         const readiness = ReadinessChecker.create();
         readiness.addCheck('store', () => store.ping());
         readiness.addCheck(
@@ -71,11 +102,13 @@ export const nestorPlugin = createBackendPlugin({
         );
 
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });
+        httpRouter.addAuthPolicy({ path: '/events', allow: 'user-cookie' });
         httpRouter.use(
           createRouter({
             routes: [
               createHealthRoutes({ readiness }),
               createEnginesRoutes({ engines: registry, callers }),
+              createEventsRoutes({ hub: eventHub, callers }),
             ],
           }),
         );
