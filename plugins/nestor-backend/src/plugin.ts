@@ -1,5 +1,6 @@
 import { coreServices, createBackendPlugin } from '@backstage/backend-plugin-api';
 import { metricsServiceRef } from '@backstage/backend-plugin-api/alpha';
+import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { eventsServiceRef } from '@backstage/plugin-events-node';
 import {
   DeploymentEngine,
@@ -18,6 +19,7 @@ import { EventBus } from './services/events/EventBus';
 import { EventRetention } from './services/events/EventRetention';
 import { SseHub } from './services/events/SseHub';
 import { ReadinessChecker } from './services/health/ReadinessChecker';
+import { createTeamServices } from './services/teams/createTeamServices';
 import { DatabaseNestorStore } from './stores/database/DatabaseNestorStore';
 
 /**
@@ -56,8 +58,13 @@ export const nestorPlugin = createBackendPlugin({
         lifecycle: coreServices.lifecycle,
         scheduler: coreServices.scheduler,
         metrics: metricsServiceRef,
+        auth: coreServices.auth,
+        permissions: coreServices.permissions,
+        permissionsRegistry: coreServices.permissionsRegistry,
+        catalog: catalogServiceRef,
       },
-      async init({ config, logger, database, httpRouter, httpAuth, userInfo, events, lifecycle, scheduler, metrics }) {
+      async init(deps) {
+        const { config, logger, database, httpRouter, httpAuth, userInfo, events, lifecycle, scheduler, metrics } = deps;
         const nestorConfig = readNestorConfig(config, { storageTypes: ['database', ...stores.keys()] });
         const storeType = nestorConfig.storage.type;
         const store =
@@ -87,6 +94,7 @@ export const nestorPlugin = createBackendPlugin({
           await eventHub.drain();
           await eventBus.stop();
         });
+        const teamServices = createTeamServices({ ...deps, store, events: eventBus, callers });
         const readiness = ReadinessChecker.create();
         readiness.addCheck('store', () => store.ping());
         readiness.addCheck(
@@ -108,7 +116,8 @@ export const nestorPlugin = createBackendPlugin({
             routes: [
               createHealthRoutes({ readiness }),
               createEnginesRoutes({ engines: registry, callers }),
-              createEventsRoutes({ hub: eventHub, callers }),
+              createEventsRoutes({ hub: eventHub, callers, access: teamServices.access }),
+              teamServices.routes,
             ],
           }),
         );
