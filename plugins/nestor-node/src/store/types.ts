@@ -48,14 +48,33 @@ export interface CatalogListQuery {
  * @public
  */
 export interface CatalogStore {
-  /** Upserts and deletes in one batch; unchanged upserts are not written and not returned. */
+  /**
+   * Upserts and deletes in one batch; unchanged upserts are not written and not returned.
+   * An upsert is unchanged when its definition and its source location (id, url,
+   * path, line) are; a new commit alone changes nothing, so `source.commit` is the
+   * commit of the item's last change. A moved but otherwise unchanged item is
+   * written without a new version and not returned. Every created, updated and
+   * removed item gets a version entry. Deleting an unknown name is ignored; a name
+   * given twice (in upserts, or in both lists) is an InputError.
+   */
   applyChanges(
     changes: { upserts: CatalogItemWrite[]; deletes: string[] },
     context: { syncedAt?: string },
   ): Promise<CatalogChangeResult>;
+  /**
+   * The current item; with `version`, the item as it was at that definition
+   * version, read from the history (also after the item was removed).
+   */
   getItem(name: string, options?: { version?: string }): Promise<CatalogItem | undefined>;
+  /** The current items among `names`, in name order; unknown names are skipped. */
   getItems(names: string[]): Promise<CatalogItem[]>;
+  /**
+   * Items in name order. The cursor is keyset-based: items added or removed
+   * between pages never make a page repeat or skip another item. An unreadable
+   * cursor is an InputError.
+   */
   listItems(query: CatalogListQuery): Promise<{ items: CatalogItem[]; nextCursor?: string; totalCount: number }>;
+  /** The item's history, newest first (kept after the item is removed). */
   listVersions(name: string): Promise<CatalogItemVersion[]>;
   /** Items read from the given source, optionally only from the given file paths. */
   listItemsBySource(sourceId: string, paths?: string[]): Promise<Array<{ name: string; path: string }>>;
@@ -160,6 +179,15 @@ export interface DeploymentListQuery {
   cursor?: string;
 }
 
+/**
+ * Phases in which a deployment no longer holds its ref: a new deployment may
+ * then take the same `<team>/<environment>/<name>`. In every other phase
+ * (Failed and RolledBack included) the ref stays taken until the deployment is
+ * deleted, so a `Cancelled` deployment must have nothing left running.
+ * @public
+ */
+export const INACTIVE_DEPLOYMENT_PHASES: readonly DeploymentPhase[] = ['Cancelled', 'Deleted'];
+
 /** A new deployment as the coordinator creates it (the store sets version 0). @public */
 export type NewDeployment = Omit<Deployment, 'version'>;
 
@@ -186,25 +214,34 @@ export interface DeploymentStore {
    * Creates a deployment. With an idempotency key: the same key and request
    * hash return the existing deployment (`created: false`); the same key with
    * another hash is a ConflictError. An active deployment with the same ref
-   * is a ConflictError.
+   * (one not in {@link INACTIVE_DEPLOYMENT_PHASES}) is a ConflictError, and
+   * so is an existing id.
    */
   create(
     deployment: NewDeployment,
     options?: { idempotencyKey?: string; requestHash?: string },
   ): Promise<DeploymentCreateResult>;
   get(id: string): Promise<Deployment | undefined>;
+  /** The active deployment with this ref, or else the most recently created one. */
   getByRef(ref: string): Promise<Deployment | undefined>;
+  /** {@link DeploymentStore.getByRef} for each ref found (unknown refs are skipped). */
   getByRefs(refs: string[]): Promise<Deployment[]>;
+  /** Deployments in creation order, with a keyset cursor (InputError when unreadable). */
   list(query: DeploymentListQuery): Promise<{ items: Deployment[]; nextCursor?: string }>;
   /**
    * Writes `next` if the stored version is still `expectedVersion`; the
-   * stored version becomes `expectedVersion + 1`. A ConflictError otherwise.
+   * stored version becomes `expectedVersion + 1`. A ConflictError otherwise
+   * (or when the write would give an active ref to two deployments); a
+   * NotFoundError when there is no such deployment. Leases are not touched.
    */
   update(next: Deployment, expectedVersion: number): Promise<Deployment>;
-  /** Takes or renews a lease if it is free, expired or already ours. */
+  /**
+   * Takes or renews a lease if it is free, expired or already ours. Expiry is
+   * judged on the clock of the calling replica: keep replicas' clocks in sync.
+   */
   acquireLease(deploymentId: string, owner: string, ttlMs: number): Promise<boolean>;
   releaseLease(deploymentId: string, owner: string): Promise<void>;
-  /** Deployments in one of `phases` whose lease is free or expired, oldest first. */
+  /** Deployments in one of `phases` whose lease is free or expired, oldest (first created) first. */
   findUnleased(phases: DeploymentPhase[], limit: number): Promise<Deployment[]>;
   /** Every deployment's ref, team, environment, resource, phase and dependsOn (for the graph). */
   listGraphRecords(): Promise<
@@ -216,6 +253,11 @@ export interface DeploymentStore {
 export interface EventReadQuery {
   afterId: number;
   limit: number;
+  /**
+   * Only events these teams may see: those whose `team` is one of them, whose
+   * `visibleTo` names one of them, and global ones (`team` null and no
+   * `visibleTo`). Undefined means no filter.
+   */
   teams?: string[];
   types?: string[];
 }
@@ -227,8 +269,9 @@ export interface EventReadQuery {
 export interface EventStore {
   /** Appends in order; ids are gap-free and strictly increasing across all writers. */
   append(events: NewNestorEvent[]): Promise<NestorEvent[]>;
+  /** Events with an id above `afterId`, in id order. */
   readAfter(query: EventReadQuery): Promise<NestorEvent[]>;
-  /** 0 when the log is empty. */
+  /** The id of the last appended event, even if pruned since; 0 when nothing was ever appended. */
   latestId(): Promise<number>;
   /** The smallest id still kept, or undefined when the log is empty. */
   oldestId(): Promise<number | undefined>;
