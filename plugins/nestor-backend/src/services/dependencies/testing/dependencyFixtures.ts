@@ -1,4 +1,5 @@
 import {
+  CatalogItem,
   DeploymentPhase,
   ResourceDefinition,
   ResourceDefinitionInput,
@@ -6,6 +7,7 @@ import {
   resourceDefinitionSchema,
   teamConfigSchema,
 } from '@nestor/plugin-nestor-common';
+import { DependencyStore } from '../DependencyService';
 import { DependencyGraphRecord } from '../types';
 
 /** A graph record for `ref`, of definition `resource` (`name@version:type`). */
@@ -58,5 +60,48 @@ export function teamConfig(id: string, grants: string[] = []): { id: string; con
       metadata: { name: id },
       spec: { environments: ['dev', 'prod'], grants },
     }),
+  };
+}
+
+/**
+ * A store holding just what the dependency service reads, for unit tests of
+ * its logic (the API tests use the database store).
+ */
+export function dependencyStore(data: {
+  records: DependencyGraphRecord[];
+  definitions: ResourceDefinition[];
+  teams: Array<{ id: string; config: TeamConfig }>;
+  history?: ResourceDefinition[];
+}): DependencyStore {
+  const item = (definition: ResourceDefinition): CatalogItem => ({
+    name: definition.metadata.name,
+    definition,
+    source: { id: 'test', url: 'file:///test', path: 'buffet.yaml', commit: 'c0' },
+    createdAt: '2025-01-01T00:00:00Z',
+    updatedAt: '2025-01-01T00:00:00Z',
+  });
+  return {
+    deployments: {
+      listGraphRecords: async () => data.records.map(r => ({ ...r, id: r.id ?? r.ref, resource: { ...r.resource, requestedVersion: '*' } })),
+    },
+    catalog: {
+      getItems: async names => data.definitions.filter(d => names.includes(d.metadata.name)).map(item),
+      listVersions: async name =>
+        [...(data.history ?? []), ...data.definitions]
+          .filter(d => d.metadata.name === name)
+          .map(definition => ({
+            name,
+            version: definition.spec.version,
+            commit: 'c0',
+            syncedAt: '2025-01-01T00:00:00Z',
+            change: 'updated' as const,
+            changedFields: [],
+            definition,
+          })),
+    },
+    teams: {
+      listTeams: async () =>
+        data.teams.map(t => ({ ...t, source: { id: 'test', path: 'teams.yaml', commit: 'c0' }, updatedAt: '2025-01-01T00:00:00Z' })),
+    },
   };
 }
