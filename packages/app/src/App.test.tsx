@@ -35,7 +35,11 @@ describe('App', () => {
 
     render(App.createRoot());
 
-    const sidebar = await screen.findByRole('navigation', {}, { timeout: 10000 });
+    const sidebar = await screen.findByRole(
+      'navigation',
+      {},
+      { timeout: 10000 },
+    );
     const hrefs = within(sidebar)
       .getAllByRole('link')
       .map(link => link.getAttribute('href'));

@@ -15,7 +15,9 @@ import { UserSettingsSignInAvatar } from '@backstage/plugin-user-settings';
 import MenuIcon from '@material-ui/icons/Menu';
 
 function NavItem(item: NavContentNavItem) {
-  return <SidebarItem icon={() => item.icon} to={item.href} text={item.title} />;
+  return (
+    <SidebarItem icon={() => item.icon} to={item.href} text={item.title} />
+  );
 }
 
 /**
