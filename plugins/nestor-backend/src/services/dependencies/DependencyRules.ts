@@ -28,6 +28,9 @@ export class DependencyRules {
   readonly #parsed: Array<semver.Range | null> = [];
   readonly #definitions: Array<DefinitionFacts | undefined> = [];
   readonly #grants = new Map<number, Set<number>>();
+  /** `#granted[owner * #teamCount + dependent]`: the grants as a dense matrix, rebuilt after changes */
+  #granted = new Uint8Array(0);
+  #teamCount = 0;
   readonly #environmentLinks = new Map<number, Set<number>>();
   readonly #satisfied = new Map<number, boolean>();
 
@@ -67,10 +70,12 @@ export class DependencyRules {
   /** Replaces the teams `team` lets depend on its deployments. */
   setGrants(team: string, grants: readonly string[]): void {
     this.#grants.set(this.#graph.teams.id(team), new Set(grants.map(g => this.#graph.teams.id(g))));
+    this.#teamCount = 0;
   }
 
   removeTeam(team: string): void {
     this.#grants.delete(this.#graph.teams.id(team));
+    this.#teamCount = 0;
   }
 
   /** The teams `owner` grants, as ids. */
@@ -80,7 +85,22 @@ export class DependencyRules {
 
   /** True when a deployment of team `dependent` may depend on one of team `owner`. */
   isGranted(owner: number, dependent: number): boolean {
-    return owner === dependent || (this.#grants.get(owner)?.has(dependent) ?? false);
+    if (owner === dependent) return true;
+    const teams = this.#teamCount;
+    if (owner < teams && dependent < teams) return this.#granted[owner * teams + dependent] === 1;
+    return this.#regrant(owner, dependent);
+  }
+
+  /** Rebuilds the matrix for the teams known now (few, so small), then answers. */
+  #regrant(owner: number, dependent: number): boolean {
+    const teams = this.#graph.teams.size;
+    if (teams > 4096) return this.#grants.get(owner)?.has(dependent) ?? false;
+    this.#granted = new Uint8Array(teams * teams);
+    for (const [from, granted] of this.#grants) {
+      for (const to of granted) if (from < teams && to < teams) this.#granted[from * teams + to] = 1;
+    }
+    this.#teamCount = teams;
+    return this.#grants.get(owner)?.has(dependent) ?? false;
   }
 
   /** True when the interned version satisfies the interned range. */

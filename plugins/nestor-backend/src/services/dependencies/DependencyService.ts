@@ -109,7 +109,8 @@ export class DependencyService {
     const rules = new DependencyRules(graph, { environmentLinks: this.#environmentLinks });
     for (const team of teams) rules.setGrants(team.id, team.config.spec.grants);
     const definitions = new DefinitionCatalog(this.#store.catalog);
-    for (const definition of await definitions.load(records.map(r => r.resource.name))) {
+    const names = Array.from({ length: graph.definitions.size }, (_, id) => graph.definitions.value(id));
+    for (const definition of await definitions.load(names)) {
       rules.setDefinition(definition);
     }
     this.#graph = graph;
