@@ -27,6 +27,21 @@ export interface EngineRenderContext {
   dependencyOutputs: Record<string, Record<string, unknown>>;
   /** namespace derived from team and environment */
   namespace: string;
+  /**
+   * Where the deployment's artifacts are committed, when it is delivered by
+   * GitOps. Engines whose rendered objects point back at their own files
+   * (a generated Helm chart, a Terraform root module) need it.
+   */
+  gitops?: EngineGitopsLocation;
+}
+
+/** The Git location of one deployment's artifacts. @public */
+export interface EngineGitopsLocation {
+  /** the repository's clone URL */
+  repo: string;
+  branch: string;
+  /** the deployment's folder in the repository, without leading or trailing slash (e.g. `nestor/dev/orders-db`) */
+  path: string;
 }
 
 /** What {@link DeploymentEngine.render} returns. @public */
