@@ -153,6 +153,18 @@ describe('DependencyService.validate', () => {
     ]);
   });
 
+  it('names a consumer the caller may not see only by its team', async () => {
+    // team-platform sees only itself: team-a's database is hidden, the ref it wrote is not
+    const result = await validate([request('team-platform/dev/vpc', 'vpc', [], '^2.0.0')], ['team-platform']);
+    expect(result.errors).toEqual([
+      {
+        code: 'VERSION_MISMATCH',
+        message: 'team-a/* requires network.vpc ">=1.0.0 <2.0.0", but team-platform/dev/vpc is vpc@2.1.0',
+        refs: ['team-a/*', 'team-platform/dev/vpc'],
+      },
+    ]);
+  });
+
   it('refuses unknown items, bad ranges and repeated refs, listing each', async () => {
     const attempt = validate([
       request('team-a/dev/one', 'nothing-like-it'),

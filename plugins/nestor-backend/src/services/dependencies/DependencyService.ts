@@ -220,11 +220,14 @@ export class DependencyService {
 
     const { overlay, violations, order } = validateRequests(this.#graph, this.#rules, resolved);
     const canSee = this.#canSee(overlay, this.visibleTeamsFor(options.callerTeams));
-    const errors = this.#describe(violations, overlay, canSee);
+    // the refs the caller wrote are shown as written, whoever owns them
+    const named = new Set(resolved.flatMap(r => [r.ref, ...r.dependsOn]));
+    const canName = (v: number) => canSee(v) || named.has(overlay.ref(v));
+    const errors = this.#describe(violations, overlay, canSee, canName);
     return {
       valid: errors.length === 0,
       errors,
-      order: order.map(wave => wave.map(v => (canSee(v) ? overlay.ref(v) : `${this.#graph.teams.value(overlay.team(v))}/*`))),
+      order: order.map(wave => wave.map(v => (canName(v) ? overlay.ref(v) : `${this.#graph.teams.value(overlay.team(v))}/*`))),
     };
   }
 
@@ -352,8 +355,13 @@ export class DependencyService {
     return this.#publish(this.#inspector.grantsRevoked(revoked), 'team.changed');
   }
 
-  #describe(violations: Violation[], facts: NodeFacts, canSee: (v: number) => boolean): DependencyError[] {
-    const context = { facts, graph: this.#graph, rules: this.#rules, canSee };
+  #describe(
+    violations: Violation[],
+    facts: NodeFacts,
+    canSee: (v: number) => boolean,
+    canName: (v: number) => boolean = canSee,
+  ): DependencyError[] {
+    const context = { facts, graph: this.#graph, rules: this.#rules, canSee, canName };
     const unique = new Map<string, DependencyError>();
     for (const violation of violations) {
       const error = describeViolation(violation, context);

@@ -8,22 +8,25 @@ export interface ViolationContext {
   facts: NodeFacts;
   graph: DependencyGraph;
   rules: DependencyRules;
-  /** whether the reader may see the details of node `v` */
+  /** whether the reader may see the details of node `v` (version, type, phase) */
   canSee(v: number): boolean;
+  /** whether the reader may see the ref of node `v` (defaults to `canSee`; a ref the reader wrote is always shown) */
+  canName?(v: number): boolean;
 }
 
 /**
  * Turns a violation into the API's `DependencyError`: a code, a sentence and
- * the refs involved. Nodes the reader may not see appear as `<team>/*`, with
- * no version, type or phase.
+ * the refs involved. Nodes the reader may not see appear as `<team>/*` (unless
+ * the reader named them), with no version, type or phase.
  * @internal
  */
 export function describeViolation(violation: Violation, context: ViolationContext): DependencyError {
   const { facts, graph, rules, canSee } = context;
-  const ref = (v: number) => (canSee(v) ? facts.ref(v) : `${graph.teams.value(facts.team(v))}/*`);
+  const canName = context.canName ?? canSee;
+  const ref = (v: number) => (canName(v) ? facts.ref(v) : `${graph.teams.value(facts.team(v))}/*`);
   const teamOf = (v: number) => graph.teams.value(facts.team(v));
   const named = (v: number) => {
-    const definition = rules.definition(facts.definition(v));
+    const definition = canSee(v) ? rules.definition(facts.definition(v)) : undefined;
     return definition ? `${ref(v)} (${definition.name})` : ref(v);
   };
   const range = (id: number) =>
