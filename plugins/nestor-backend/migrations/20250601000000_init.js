@@ -18,8 +18,23 @@ function orderedString(knex, length) {
  * @param {import('knex').Knex} knex
  */
 exports.up = async function up(knex) {
+  await knex.schema.createTable('catalog_item_versions', table => {
+    table.comment('History of every buffet item (kept after removal); holds the definitions');
+    table.bigIncrements('id');
+    table.string('name', 63).notNullable();
+    table.string('version', 255).notNullable();
+    table.string('change', 16).notNullable();
+    table.text('changed_fields').notNullable().comment('JSON array');
+    table.text('definition').notNullable().comment('JSON');
+    table.text('source').notNullable().comment('JSON');
+    table.string('synced_at', 32).notNullable();
+    table.index(['name', 'version', 'id'], 'catalog_item_versions_name_idx');
+  });
+
+  // Kept narrow (the definition stays in its version row) so that filters and
+  // counts scan little data.
   await knex.schema.createTable('catalog_items', table => {
-    table.comment('The buffet: current resource definitions');
+    table.comment('The buffet: current resource definitions, one row per item');
     table.specificType('name', orderedString(knex, 63)).primary().notNullable();
     table.string('owner', 63).notNullable();
     table.string('type', 253).notNullable();
@@ -29,7 +44,7 @@ exports.up = async function up(knex) {
     table.text('visibility_teams').notNullable().comment('",team-a,team-b," or ""');
     table.text('tags').notNullable().comment('",tag-a,tag-b,"');
     table.text('search_text').notNullable().comment('lower-cased name, title, description and tags');
-    table.text('definition').notNullable().comment('JSON');
+    table.bigInteger('version_id').notNullable().comment('catalog_item_versions row holding the definition');
     table.string('definition_hash', 64).notNullable();
     table.string('source_id', 255).notNullable();
     table.text('source_url').notNullable();
@@ -40,22 +55,7 @@ exports.up = async function up(knex) {
     table.string('updated_at', 32).notNullable();
     table.index(['owner', 'name'], 'catalog_items_owner_idx');
     table.index(['type', 'name'], 'catalog_items_type_idx');
-    table.index(['engine', 'name'], 'catalog_items_engine_idx');
     table.index(['source_id', 'source_path'], 'catalog_items_source_idx');
-  });
-
-  await knex.schema.createTable('catalog_item_versions', table => {
-    table.comment('History of every buffet item, kept after removal');
-    table.bigIncrements('id');
-    table.string('name', 63).notNullable();
-    table.string('version', 255).notNullable();
-    table.string('change', 16).notNullable();
-    table.text('changed_fields').notNullable().comment('JSON array');
-    table.text('definition').notNullable().comment('JSON');
-    table.text('source').notNullable().comment('JSON');
-    table.string('synced_at', 32).notNullable();
-    table.index(['name', 'id'], 'catalog_item_versions_name_idx');
-    table.index(['name', 'version'], 'catalog_item_versions_version_idx');
   });
 
   await knex.schema.createTable('source_statuses', table => {
@@ -121,12 +121,18 @@ exports.up = async function up(knex) {
     table.index(['time_ms'], 'events_time_idx');
   });
 
-  await knex.schema.createTable('event_sequence', table => {
-    table.comment('The last event id handed out; its row lock orders concurrent appends');
+  await knex.schema.createTable('counters', table => {
+    table.comment(
+      'events: the last event id handed out (its row lock orders concurrent appends); ' +
+        'catalog: bumped by every catalog write (keys cached counts)',
+    );
     table.string('name', 32).primary().notNullable();
     table.bigInteger('value').notNullable();
   });
-  await knex('event_sequence').insert({ name: 'events', value: 0 });
+  await knex('counters').insert([
+    { name: 'events', value: 0 },
+    { name: 'catalog', value: 0 },
+  ]);
 };
 
 /**
@@ -134,15 +140,15 @@ exports.up = async function up(knex) {
  */
 exports.down = async function down(knex) {
   for (const table of [
-    'event_sequence',
+    'counters',
     'events',
     'deployments',
     'policy_sets',
     'quota_usage',
     'teams',
     'source_statuses',
-    'catalog_item_versions',
     'catalog_items',
+    'catalog_item_versions',
   ]) {
     await knex.schema.dropTable(table);
   }

@@ -6,8 +6,9 @@ import {
   CatalogStore,
 } from '@nestor/plugin-nestor-node';
 import { Knex } from 'knex';
-import { applyCatalogChanges } from './applyCatalogChanges';
-import { CATALOG_ITEM_READ_COLUMNS, CatalogItemRow, fromCatalogItemRow } from './catalogItemRow';
+import { applyCatalogChanges, readCatalogGeneration } from './applyCatalogChanges';
+import { CatalogCountCache } from './CatalogCountCache';
+import { CATALOG_ITEM_READ_COLUMNS, CatalogItemReadRow, fromCatalogItemRow } from './catalogItemRow';
 import { chunk } from './chunk';
 import { decodeKeysetCursor, encodeKeysetCursor } from './keysetCursor';
 import { likePattern } from './likePattern';
@@ -32,6 +33,7 @@ const LIKE = "LIKE ? ESCAPE '\\'";
  */
 export class DatabaseCatalogStore implements CatalogStore {
   readonly #db: Knex;
+  readonly #counts = new CatalogCountCache();
 
   constructor(db: Knex) {
     this.#db = db;
@@ -45,7 +47,7 @@ export class DatabaseCatalogStore implements CatalogStore {
   }
 
   async getItem(name: string, options?: { version?: string }): Promise<CatalogItem | undefined> {
-    const row = await this.#db('catalog_items').select(CATALOG_ITEM_READ_COLUMNS).where({ name }).first();
+    const row = await this.#items().where('i.name', name).first();
     const current = row ? fromCatalogItemRow(row) : undefined;
     if (!options?.version || current?.definition.spec.version === options.version) {
       return current;
@@ -76,7 +78,7 @@ export class DatabaseCatalogStore implements CatalogStore {
   async getItems(names: string[]): Promise<CatalogItem[]> {
     const items: CatalogItem[] = [];
     for (const slice of chunk([...new Set(names)], 500)) {
-      const rows = await this.#db('catalog_items').select(CATALOG_ITEM_READ_COLUMNS).whereIn('name', slice);
+      const rows = await this.#items().whereIn('i.name', slice);
       items.push(...rows.map(fromCatalogItemRow));
     }
     return items.sort((a, b) => (a.name < b.name ? -1 : 1));
@@ -84,23 +86,20 @@ export class DatabaseCatalogStore implements CatalogStore {
 
   async listItems(query: CatalogListQuery): Promise<{ items: CatalogItem[]; nextCursor?: string; totalCount: number }> {
     const after = query.cursor === undefined ? undefined : decodeKeysetCursor(query.cursor, 'string');
-    const filtered = this.#db<CatalogItemRow>('catalog_items').where(qb => this.#applyFilters(qb, query));
-    const pageQuery = filtered
-      .clone()
-      .select(CATALOG_ITEM_READ_COLUMNS)
+    const pageQuery = this.#items()
+      .where(qb => this.#applyFilters(qb, query))
       .modify(qb => {
         if (after !== undefined) {
-          qb.where('name', '>', after);
+          qb.where('i.name', '>', after);
         }
       })
-      .orderBy('name', 'asc')
+      .orderBy('i.name', 'asc')
       .limit(query.limit + 1);
-    const countQuery = filtered.clone().count({ count: '*' });
-    const [rows, counted] = await Promise.all([pageQuery, countQuery]);
+    const [rows, totalCount] = await Promise.all([pageQuery, this.#count(query)]);
     const page = rows.slice(0, query.limit).map(fromCatalogItemRow);
     return {
       items: page,
-      totalCount: Number(counted[0].count),
+      totalCount,
       ...(rows.length > query.limit ? { nextCursor: encodeKeysetCursor(page[page.length - 1].name) } : {}),
     };
   }
@@ -130,30 +129,52 @@ export class DatabaseCatalogStore implements CatalogStore {
     return found.sort((a, b) => (a.name < b.name ? -1 : 1));
   }
 
+  /** How many items match the filters, cached per catalog generation. */
+  async #count(query: CatalogListQuery): Promise<number> {
+    const generation = await readCatalogGeneration(this.#db);
+    const cached = this.#counts.get(generation, query);
+    if (cached !== undefined) {
+      return cached;
+    }
+    // the count reads the narrow item rows only
+    const [{ count }] = await this.#db('catalog_items as i')
+      .where(qb => this.#applyFilters(qb, query))
+      .count({ count: '*' });
+    this.#counts.set(generation, query, Number(count));
+    return Number(count);
+  }
+
+  /** Current items joined with the version row that holds their definition. */
+  #items(): Knex.QueryBuilder<any, CatalogItemReadRow[]> {
+    return this.#db('catalog_items as i')
+      .join('catalog_item_versions as v', 'v.id', 'i.version_id')
+      .select(CATALOG_ITEM_READ_COLUMNS);
+  }
+
   #applyFilters(qb: Knex.QueryBuilder, query: CatalogListQuery) {
     if (query.type !== undefined) {
-      qb.where('type', query.type);
+      qb.where('i.type', query.type);
     }
     if (query.engine !== undefined) {
-      qb.where('engine', query.engine);
+      qb.where('i.engine', query.engine);
     }
     if (query.owner !== undefined) {
-      qb.where('owner', query.owner);
+      qb.where('i.owner', query.owner);
     }
     if (query.tag !== undefined) {
-      qb.whereRaw(`tags ${LIKE}`, [likePattern(query.tag.toLowerCase(), { prefix: ',', suffix: ',' })]);
+      qb.whereRaw(`i.tags ${LIKE}`, [likePattern(query.tag.toLowerCase(), { prefix: ',', suffix: ',' })]);
     }
     if (query.q !== undefined && query.q !== '') {
-      qb.whereRaw(`search_text ${LIKE}`, [likePattern(query.q.toLowerCase())]);
+      qb.whereRaw(`i.search_text ${LIKE}`, [likePattern(query.q.toLowerCase())]);
     }
     const teams = query.visibleToTeams;
     if (teams !== undefined) {
       qb.where(visible => {
-        visible.where('visibility_public', true);
+        visible.where('i.visibility_public', true);
         if (teams.length > 0) {
-          visible.orWhereIn('owner', teams);
+          visible.orWhereIn('i.owner', teams);
           for (const team of teams) {
-            visible.orWhereRaw(`visibility_teams ${LIKE}`, [likePattern(team, { prefix: ',', suffix: ',' })]);
+            visible.orWhereRaw(`i.visibility_teams ${LIKE}`, [likePattern(team, { prefix: ',', suffix: ',' })]);
           }
         }
       });

@@ -22,7 +22,7 @@ const SEQUENCE = 'events';
 /**
  * The event log on the database.
  *
- * Ids come from a counter row (`event_sequence`) that `append` increments in
+ * Ids come from a counter row (`counters`, row `events`) that `append` increments in
  * the same transaction as it inserts the events. An auto-increment column
  * would not do: on PostgreSQL a sequence hands out ids at insert time, so a
  * writer that got id 8 can commit before the one that got id 7, and a reader
@@ -47,8 +47,8 @@ export class DatabaseEventStore implements EventStore {
     }
     const now = new Date().toISOString();
     return this.#db.transaction(async tx => {
-      await tx('event_sequence').where({ name: SEQUENCE }).increment('value', events.length);
-      const { value } = await tx('event_sequence').select('value').where({ name: SEQUENCE }).first();
+      await tx('counters').where({ name: SEQUENCE }).increment('value', events.length);
+      const { value } = await tx('counters').select('value').where({ name: SEQUENCE }).first();
       const firstId = Number(value) - events.length + 1;
       const appended: NestorEvent[] = events.map((event, i) => ({
         ...event,
@@ -88,7 +88,7 @@ export class DatabaseEventStore implements EventStore {
   }
 
   async latestId(): Promise<number> {
-    const row = await this.#db('event_sequence').select('value').where({ name: SEQUENCE }).first();
+    const row = await this.#db('counters').select('value').where({ name: SEQUENCE }).first();
     return Number(row?.value ?? 0);
   }
 

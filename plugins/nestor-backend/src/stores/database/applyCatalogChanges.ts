@@ -1,17 +1,21 @@
 import { InputError } from '@backstage/errors';
-import { CatalogItem, ResourceDefinition } from '@nestor/plugin-nestor-common';
+import { CatalogItem } from '@nestor/plugin-nestor-common';
 import { CatalogChangeResult, CatalogItemWrite } from '@nestor/plugin-nestor-node';
 import { Knex } from 'knex';
 import { CatalogItemRow, hashDefinition, sourceOfCatalogItemRow, toCatalogItemRow } from './catalogItemRow';
 import { changedFields } from './changedFields';
 import { chunk } from './chunk';
+import { insertRows } from './insertRows';
 
-/**
- * Rows per multi-row INSERT. Knex writes SQLite multi-row inserts as one
- * compound SELECT, which SQLite caps at 500 terms; 200 rows of 18 columns
- * also stays far below both databases' bound-parameter limits.
- */
-const ROWS_PER_STATEMENT = 200;
+/** The counter every catalog write bumps. */
+const CATALOG_GENERATION = 'catalog';
+
+/** The current catalog generation: it changes whenever an item is written or removed. */
+export async function readCatalogGeneration(db: Knex): Promise<number> {
+  const row = await db('counters').select('value').where({ name: CATALOG_GENERATION }).first();
+  return Number(row?.value ?? 0);
+}
+
 /** Names per `WHERE name IN (...)`. */
 const NAMES_PER_STATEMENT = 500;
 
@@ -25,7 +29,7 @@ const MERGED_COLUMNS: Array<keyof CatalogItemRow> = [
   'visibility_teams',
   'tags',
   'search_text',
-  'definition',
+  'version_id',
   'definition_hash',
   'source_id',
   'source_url',
@@ -37,7 +41,16 @@ const MERGED_COLUMNS: Array<keyof CatalogItemRow> = [
 
 type ExistingRow = Pick<
   CatalogItemRow,
-  'name' | 'definition_hash' | 'source_id' | 'source_url' | 'source_path' | 'source_line' | 'source_commit' | 'created_at' | 'updated_at'
+  | 'name'
+  | 'definition_hash'
+  | 'version_id'
+  | 'source_id'
+  | 'source_url'
+  | 'source_path'
+  | 'source_line'
+  | 'source_commit'
+  | 'created_at'
+  | 'updated_at'
 >;
 
 interface VersionRow {
@@ -50,10 +63,26 @@ interface VersionRow {
   synced_at: string;
 }
 
+/** An upsert that writes something. */
+interface PendingWrite {
+  write: CatalogItemWrite;
+  /** the definition as stored */
+  json: string;
+  hash: string;
+  before?: ExistingRow;
+  /**
+   * The fields that changed since `before`. Empty when the definition is the
+   * same (a moved item, or the same content with keys in another order): then
+   * only the row is rewritten and the item keeps its version.
+   */
+  fields?: string[];
+}
+
 /**
- * `CatalogStore.applyChanges` on the database: one transaction, reads and
- * writes in chunks (a 10,000-item sync is some 50 multi-row statements), and
- * nothing written for unchanged items.
+ * `CatalogStore.applyChanges` on the database, in one transaction: read the
+ * stored hashes of the named items, skip what is unchanged, then write the
+ * history rows (which hold the definitions) and the narrow item rows with
+ * multi-row statements, a few for a 10,000-item sync.
  */
 export async function applyCatalogChanges(
   db: Knex,
@@ -70,64 +99,83 @@ export async function applyCatalogChanges(
   return db.transaction(async tx => {
     const existing = await readExisting(tx, [...changes.upserts.map(w => w.definition.metadata.name), ...deletes]);
     const removed = deletes.filter(name => existing.has(name));
-    const rows: CatalogItemRow[] = [];
-    const updated: CatalogItem[] = [];
-    const pendingVersions: Array<{ write: CatalogItemWrite; change: 'created' | 'updated' }> = [];
-
+    const pending: PendingWrite[] = [];
     for (const write of changes.upserts) {
-      const name = write.definition.metadata.name;
-      const hash = hashDefinition(write.definition);
-      const before = existing.get(name);
-      if (before && before.definition_hash === hash) {
-        if (isSameLocation(before, write.source)) {
-          continue;
-        }
-        rows.push(toCatalogItemRow(write, hash, { createdAt: before.created_at, updatedAt: before.updated_at }));
-        continue;
+      const json = JSON.stringify(write.definition);
+      const hash = hashDefinition(json);
+      const before = existing.get(write.definition.metadata.name);
+      if (!before || before.definition_hash !== hash || !isSameLocation(before, write.source)) {
+        pending.push({ write, json, hash, before });
       }
-      const createdAt = before?.created_at ?? syncedAt;
-      rows.push(toCatalogItemRow(write, hash, { createdAt, updatedAt: syncedAt }));
-      updated.push({ name, definition: write.definition, source: write.source, createdAt, updatedAt: syncedAt });
-      pendingVersions.push({ write, change: before ? 'updated' : 'created' });
     }
 
+    // Hashes are of the JSON text, so a differing hash may still be the same
+    // content in another key order: the field comparison decides.
     const previous = await readDefinitions(tx, [
-      ...pendingVersions.filter(p => p.change === 'updated').map(p => p.write.definition.metadata.name),
+      ...pending.filter(p => p.before && p.before.definition_hash !== p.hash).map(p => p.write.definition.metadata.name),
       ...removed,
     ]);
-    const versions: VersionRow[] = pendingVersions.map(({ write, change }) => ({
-      name: write.definition.metadata.name,
-      version: write.definition.spec.version,
-      change,
-      changed_fields: JSON.stringify(
-        change === 'updated' ? changedFields(previous.get(write.definition.metadata.name), write.definition) : [],
-      ),
-      definition: JSON.stringify(write.definition),
-      source: JSON.stringify(write.source),
+    for (const p of pending) {
+      if (p.before) {
+        const stored = previous.get(p.write.definition.metadata.name);
+        p.fields = stored === undefined ? [] : changedFields(JSON.parse(stored), JSON.parse(p.json));
+      }
+    }
+    const isNewVersion = (p: PendingWrite) => p.fields === undefined || p.fields.length > 0;
+
+    const versions: VersionRow[] = pending.filter(isNewVersion).map(p => ({
+      name: p.write.definition.metadata.name,
+      version: p.write.definition.spec.version,
+      change: p.before ? 'updated' : 'created',
+      changed_fields: JSON.stringify(p.fields ?? []),
+      definition: p.json,
+      source: JSON.stringify(p.write.source),
       synced_at: syncedAt,
     }));
     for (const name of removed) {
-      const before = existing.get(name)!;
       const definition = previous.get(name)!;
       versions.push({
         name,
-        version: definition.spec.version,
+        version: JSON.parse(definition).spec.version,
         change: 'removed',
         changed_fields: '[]',
-        definition: JSON.stringify(definition),
-        source: JSON.stringify(sourceOfCatalogItemRow(before)),
+        definition,
+        source: JSON.stringify(sourceOfCatalogItemRow(existing.get(name)!)),
         synced_at: syncedAt,
       });
     }
+    const inserted = await insertRows(tx, 'catalog_item_versions', versions as unknown as Array<Record<string, unknown>>, {
+      returning: ['id', 'name', 'change'],
+    });
+    const versionIds = new Map(inserted.filter(r => r.change !== 'removed').map(r => [r.name as string, r.id as number]));
 
-    for (const slice of chunk(rows, ROWS_PER_STATEMENT)) {
-      await tx('catalog_items').insert(slice).onConflict('name').merge(MERGED_COLUMNS);
-    }
+    const updated: CatalogItem[] = [];
+    const rows = pending.map(p => {
+      const name = p.write.definition.metadata.name;
+      if (!isNewVersion(p)) {
+        // moved, or only re-hashed: an unmoved item also keeps its commit, so
+        // nothing anyone reads changes
+        const before = p.before!;
+        const row = toCatalogItemRow(p.write, {
+          hash: p.hash,
+          versionId: before.version_id,
+          createdAt: before.created_at,
+          updatedAt: before.updated_at,
+        });
+        return isSameLocation(before, p.write.source) ? { ...row, source_commit: before.source_commit } : row;
+      }
+      const createdAt = p.before?.created_at ?? syncedAt;
+      updated.push({ name, definition: p.write.definition, source: p.write.source, createdAt, updatedAt: syncedAt });
+      return toCatalogItemRow(p.write, { hash: p.hash, versionId: versionIds.get(name)!, createdAt, updatedAt: syncedAt });
+    });
+    await insertRows(tx, 'catalog_items', rows as unknown as Array<Record<string, unknown>>, {
+      onConflict: { key: ['name'], merge: MERGED_COLUMNS },
+    });
     for (const slice of chunk(removed, NAMES_PER_STATEMENT)) {
       await tx('catalog_items').whereIn('name', slice).delete();
     }
-    for (const slice of chunk(versions, ROWS_PER_STATEMENT)) {
-      await tx('catalog_item_versions').insert(slice);
+    if (pending.length > 0 || removed.length > 0) {
+      await tx('counters').where({ name: CATALOG_GENERATION }).increment('value', 1);
     }
     return { updated, removed };
   });
@@ -162,7 +210,18 @@ async function readExisting(tx: Knex.Transaction, names: string[]): Promise<Map<
   const existing = new Map<string, ExistingRow>();
   for (const slice of chunk(names, NAMES_PER_STATEMENT)) {
     const rows: ExistingRow[] = await tx('catalog_items')
-      .select('name', 'definition_hash', 'source_id', 'source_url', 'source_path', 'source_line', 'source_commit', 'created_at', 'updated_at')
+      .select(
+        'name',
+        'definition_hash',
+        'version_id',
+        'source_id',
+        'source_url',
+        'source_path',
+        'source_line',
+        'source_commit',
+        'created_at',
+        'updated_at',
+      )
       .whereIn('name', slice);
     for (const row of rows) {
       existing.set(row.name, row);
@@ -171,14 +230,16 @@ async function readExisting(tx: Knex.Transaction, names: string[]): Promise<Map<
   return existing;
 }
 
-async function readDefinitions(tx: Knex.Transaction, names: string[]): Promise<Map<string, ResourceDefinition>> {
-  const definitions = new Map<string, ResourceDefinition>();
+/** The stored definitions (JSON text) of the named current items. */
+async function readDefinitions(tx: Knex.Transaction, names: string[]): Promise<Map<string, string>> {
+  const definitions = new Map<string, string>();
   for (const slice of chunk(names, NAMES_PER_STATEMENT)) {
-    const rows: Array<{ name: string; definition: string }> = await tx('catalog_items')
-      .select('name', 'definition')
-      .whereIn('name', slice);
+    const rows: Array<{ name: string; definition: string }> = await tx('catalog_items as i')
+      .join('catalog_item_versions as v', 'v.id', 'i.version_id')
+      .select('i.name', 'v.definition')
+      .whereIn('i.name', slice);
     for (const row of rows) {
-      definitions.set(row.name, JSON.parse(row.definition));
+      definitions.set(row.name, row.definition);
     }
   }
   return definitions;

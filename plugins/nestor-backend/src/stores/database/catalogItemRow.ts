@@ -1,8 +1,7 @@
 import { createHash } from 'node:crypto';
-import { CatalogItem, ItemSource, ResourceDefinition } from '@nestor/plugin-nestor-common';
+import { CatalogItem, ItemSource } from '@nestor/plugin-nestor-common';
 import { CatalogItemWrite } from '@nestor/plugin-nestor-node';
 import { toDelimitedList } from './delimitedList';
-import { stableStringify } from './stableStringify';
 
 /** A row of `catalog_items`. */
 export interface CatalogItemRow {
@@ -15,7 +14,7 @@ export interface CatalogItemRow {
   visibility_teams: string;
   tags: string;
   search_text: string;
-  definition: string;
+  version_id: number | string;
   definition_hash: string;
   source_id: string;
   source_url: string;
@@ -26,29 +25,37 @@ export interface CatalogItemRow {
   updated_at: string;
 }
 
-/** The columns a read of a whole item needs. */
+/**
+ * The columns a read of a whole item needs, from `catalog_items as i` joined
+ * with its current version `catalog_item_versions as v`.
+ */
 export const CATALOG_ITEM_READ_COLUMNS = [
-  'name',
-  'definition',
-  'source_id',
-  'source_url',
-  'source_path',
-  'source_commit',
-  'source_line',
-  'created_at',
-  'updated_at',
-] as const;
+  'i.name',
+  'v.definition',
+  'i.source_id',
+  'i.source_url',
+  'i.source_path',
+  'i.source_commit',
+  'i.source_line',
+  'i.created_at',
+  'i.updated_at',
+];
 
-/** The hash that tells whether a definition changed, whatever its key order. */
-export function hashDefinition(definition: ResourceDefinition): string {
-  return createHash('sha256').update(stableStringify(definition)).digest('hex');
+/** A row read with {@link CATALOG_ITEM_READ_COLUMNS}. */
+export type CatalogItemReadRow = Pick<
+  CatalogItemRow,
+  'name' | 'source_id' | 'source_url' | 'source_path' | 'source_commit' | 'source_line' | 'created_at' | 'updated_at'
+> & { definition: string };
+
+/** The hash of a definition's JSON text, to skip rewriting an unchanged item. */
+export function hashDefinition(json: string): string {
+  return createHash('sha256').update(json).digest('hex');
 }
 
 /** The row stored for one written item. */
 export function toCatalogItemRow(
   write: CatalogItemWrite,
-  hash: string,
-  times: { createdAt: string; updatedAt: string },
+  stored: { hash: string; versionId: number | string; createdAt: string; updatedAt: string },
 ): CatalogItemRow {
   const { metadata, spec } = write.definition;
   const visibility = spec.visibility ?? { public: true };
@@ -63,20 +70,20 @@ export function toCatalogItemRow(
     visibility_teams: 'teams' in visibility ? toDelimitedList(visibility.teams) : '',
     tags: toDelimitedList(tags),
     search_text: [metadata.name, metadata.title ?? '', metadata.description ?? '', ...tags].join('\n').toLowerCase(),
-    definition: JSON.stringify(write.definition),
-    definition_hash: hash,
+    version_id: stored.versionId,
+    definition_hash: stored.hash,
     source_id: write.source.id,
     source_url: write.source.url,
     source_path: write.source.path,
     source_commit: write.source.commit,
     source_line: write.source.line ?? null,
-    created_at: times.createdAt,
-    updated_at: times.updatedAt,
+    created_at: stored.createdAt,
+    updated_at: stored.updatedAt,
   };
 }
 
 /** The item a row (or its read columns) stands for. */
-export function fromCatalogItemRow(row: Pick<CatalogItemRow, (typeof CATALOG_ITEM_READ_COLUMNS)[number]>): CatalogItem {
+export function fromCatalogItemRow(row: CatalogItemReadRow): CatalogItem {
   return {
     name: row.name,
     definition: JSON.parse(row.definition),

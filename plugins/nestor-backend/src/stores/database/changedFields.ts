@@ -1,9 +1,9 @@
-import { stableStringify } from './stableStringify';
+import { isDeepStrictEqual } from 'node:util';
 
 /**
- * The paths that differ between two documents, one level below the top
+ * The paths that differ between two JSON documents, one level below the top
  * (`spec.parameters`, `metadata.title`), or the top-level key when its value
- * is not an object (`apiVersion`). Sorted.
+ * is not an object (`apiVersion`). Key order does not count. Sorted.
  */
 export function changedFields(before: unknown, after: unknown): string[] {
   const changed: string[] = [];
@@ -14,11 +14,11 @@ export function changedFields(before: unknown, after: unknown): string[] {
     const objB = asObject(b[key]);
     if (objA && objB) {
       for (const sub of union(objA, objB)) {
-        if (stableStringify(objA[sub]) !== stableStringify(objB[sub])) {
+        if (!isDeepStrictEqual(objA[sub], objB[sub])) {
           changed.push(`${key}.${sub}`);
         }
       }
-    } else if (stableStringify(a[key]) !== stableStringify(b[key])) {
+    } else if (!isDeepStrictEqual(a[key], b[key])) {
       changed.push(key);
     }
   }
