@@ -1,5 +1,5 @@
 import { Graph, alg } from '@dagrejs/graphlib';
-import { LoggerService } from '@backstage/backend-plugin-api';
+// eslint-disable-next-line @backstage/no-forbidden-package-imports -- not exported by the package index (yet)
 import { DependencyService } from '@nestor/plugin-nestor-backend/src/services/dependencies/DependencyService';
 import { GeneratedGraph } from './generateDependencyGraph';
 
@@ -24,7 +24,9 @@ export interface Contender<S> {
   impact(state: S, ref: string): { dependents: number; pathNodes: number };
 }
 
-const silent: LoggerService = {
+type Logger = Parameters<typeof DependencyService.create>[0]['logger'];
+
+const silent: Logger = {
   error() {},
   warn() {},
   info() {},

@@ -1,4 +1,5 @@
 import { NESTOR_API_VERSION, ResourceDefinition, TeamConfig } from '@nestor/plugin-nestor-common';
+// eslint-disable-next-line @backstage/no-forbidden-package-imports -- not exported by the package index (yet)
 import type { DependencyGraphRecord } from '@nestor/plugin-nestor-backend/src/services/dependencies/types';
 
 /** A synthetic organisation's deployments, definitions and teams. */

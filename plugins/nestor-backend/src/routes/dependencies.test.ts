@@ -5,8 +5,8 @@ import { createTestDeployment } from '@nestor/plugin-nestor-node/testUtils';
 import express from 'express';
 import request from 'supertest';
 import { DependencyService } from '../services/dependencies/DependencyService';
-import { resourceDefinition } from '../services/dependencies/testing/dependencyFixtures';
-import { postgres, records, svc, teams, vpc } from '../services/dependencies/testing/threeTeamWorld';
+import { resourceDefinition } from '../services/dependencies/__testUtils__/dependencyFixtures';
+import { postgres, records, svc, teams, vpc } from '../services/dependencies/__testUtils__/threeTeamWorld';
 import { DatabaseNestorStore } from '../stores/database/DatabaseNestorStore';
 import { createDependenciesRoutes } from './dependencies';
 
@@ -58,9 +58,9 @@ function createApp(dependencies: DependencyService) {
     createDependenciesRoutes({
       dependencies,
       resolveCaller: async req => {
-        const teams = req.header('x-test-teams');
-        if (teams === undefined) throw new AuthenticationError('no credentials');
-        return { teams: teams === '*' ? '*' : teams.split(',') };
+        const header = req.header('x-test-teams');
+        if (header === undefined) throw new AuthenticationError('no credentials');
+        return { teams: header === '*' ? '*' : header.split(',') };
       },
     }),
   );
@@ -92,8 +92,8 @@ describe.each(databases.eachSupportedId())('dependency routes on %s', databaseId
     await knex?.destroy();
   });
 
-  const validate = (requests: unknown[], teams = 'team-a') =>
-    request(app).post('/validate-dependencies').set('x-test-teams', teams).send({ requests });
+  const validate = (requests: unknown[], callerTeams = 'team-a') =>
+    request(app).post('/validate-dependencies').set('x-test-teams', callerTeams).send({ requests });
 
   it.each([
     ['MISSING_TARGET', deployment('team-a/dev/api', 'svc', ['team-a/dev/nope']), ['team-a/dev/api', 'team-a/dev/nope']],

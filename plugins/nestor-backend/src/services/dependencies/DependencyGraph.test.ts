@@ -1,5 +1,5 @@
 import { DependencyGraph } from './DependencyGraph';
-import { graphRecord } from './testing/dependencyFixtures';
+import { graphRecord } from './__testUtils__/dependencyFixtures';
 
 function edgesOf(graph: DependencyGraph): string[] {
   const { offsets, targets, size } = graph.csr();

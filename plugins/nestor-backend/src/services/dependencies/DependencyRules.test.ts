@@ -1,6 +1,6 @@
 import { DependencyGraph } from './DependencyGraph';
 import { DependencyRules } from './DependencyRules';
-import { graphRecord, resourceDefinition } from './testing/dependencyFixtures';
+import { graphRecord, resourceDefinition } from './__testUtils__/dependencyFixtures';
 import { Violation } from './types';
 
 function setup() {

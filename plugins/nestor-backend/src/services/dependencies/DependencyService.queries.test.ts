@@ -1,6 +1,6 @@
 import { DependencyService } from './DependencyService';
-import { graphRecord } from './testing/dependencyFixtures';
-import { createService } from './testing/threeTeamWorld';
+import { graphRecord } from './__testUtils__/dependencyFixtures';
+import { createService } from './__testUtils__/threeTeamWorld';
 
 const svc = 'svc@1.0.0:app.service';
 

@@ -1,8 +1,8 @@
 import { mockServices } from '@backstage/backend-test-utils';
 import { NewNestorEvent } from '@nestor/plugin-nestor-common';
 import { DependencyRequest, DependencyService } from './DependencyService';
-import { dependencyStore, graphRecord, resourceDefinition, teamConfig } from './testing/dependencyFixtures';
-import { createService, postgres, records, request, svc, teams, vpc } from './testing/threeTeamWorld';
+import { dependencyStore, graphRecord, resourceDefinition, teamConfig } from './__testUtils__/dependencyFixtures';
+import { createService, postgres, records, request, svc, teams, vpc } from './__testUtils__/threeTeamWorld';
 
 describe('DependencyService.validate', () => {
   let service: DependencyService;

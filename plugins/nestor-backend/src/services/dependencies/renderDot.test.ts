@@ -1,5 +1,5 @@
 import { renderDot } from './renderDot';
-import { sampleGraphResponse } from './testing/sampleGraphResponse';
+import { sampleGraphResponse } from './__testUtils__/sampleGraphResponse';
 
 describe('renderDot', () => {
   it('renders clusters per team, hidden nodes dashed, cross-team edges bold and cycle edges red', () => {

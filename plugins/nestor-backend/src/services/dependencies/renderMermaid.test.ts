@@ -1,5 +1,5 @@
 import { renderMermaid } from './renderMermaid';
-import { sampleGraphResponse } from './testing/sampleGraphResponse';
+import { sampleGraphResponse } from './__testUtils__/sampleGraphResponse';
 
 describe('renderMermaid', () => {
   it('renders a flowchart with team subgraphs, dotted cross-team edges, hidden nodes and red cycle edges', () => {
