@@ -6,7 +6,7 @@ import express from 'express';
 import request from 'supertest';
 import { DependencyService } from '../services/dependencies/DependencyService';
 import { resourceDefinition } from '../services/dependencies/__testUtils__/dependencyFixtures';
-import { postgres, records, svc, teams, vpc } from '../services/dependencies/__testUtils__/threeTeamWorld';
+import { postgres, records, secretStore, svc, teams, vpc } from '../services/dependencies/__testUtils__/threeTeamWorld';
 import { DatabaseNestorStore } from '../stores/database/DatabaseNestorStore';
 import { createDependenciesRoutes } from './dependencies';
 
@@ -29,7 +29,7 @@ async function seededStore(databaseId: TestDatabaseId) {
     ],
     'c1',
   );
-  await sync([vpc, postgres, svc], 'c2');
+  await sync([vpc, postgres, svc, secretStore], 'c2');
   await store.teams.putTeams(
     teams.map(t => ({ ...t, source: { id: 'buffet', path: 'teams.yaml', commit: 'c2' }, updatedAt: new Date().toISOString() })),
   );
@@ -108,6 +108,11 @@ describe.each(databases.eachSupportedId())('dependency routes on %s', databaseId
     expect(response.status).toBe(200);
     expect(response.body).toMatchObject({ valid: false, errors: [{ code, refs, message: expect.any(String) }] });
     expect(response.body.errors).toHaveLength(1);
+  });
+
+  it('does not take the right to order another team\'s item for a grant on its deployments', async () => {
+    const response = await validate([deployment('team-a/dev/vault', 'secret-store', ['team-d/dev/secret'])]);
+    expect(response.body.errors.map((e: { code: string }) => e.code)).toEqual(['CROSS_TEAM_NOT_GRANTED']);
   });
 
   it('answers a cycle across three teams with its full path, hiding a team the caller may not see', async () => {

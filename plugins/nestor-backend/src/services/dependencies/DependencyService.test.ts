@@ -36,6 +36,12 @@ describe('DependencyService.validate', () => {
     expect(result.errors[0].message).toContain('team team-d does not grant team team-a');
   });
 
+  it('does not take the right to order a team\'s item for a grant on its deployments', async () => {
+    // team-d's secret-store is visible to team-a, but team-d grants no team
+    const result = await validate([request('team-a/dev/vault', 'secret-store', ['team-d/dev/secret'])]);
+    expect(result.errors.map(e => e.code)).toEqual(['CROSS_TEAM_NOT_GRANTED']);
+  });
+
   it('reports VERSION_MISMATCH against the range of the resolved definition version', async () => {
     const current = await validate([request('team-a/dev/db2', 'postgres', ['team-platform/dev/vpc-next'])]);
     expect(current.errors).toEqual([

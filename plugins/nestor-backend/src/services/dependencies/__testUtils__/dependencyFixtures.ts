@@ -32,12 +32,18 @@ export function graphRecord(
 /** A valid resource definition with the given name, type, version and requires. */
 export function resourceDefinition(
   name: string,
-  options: { type: string; version?: string; requires?: Array<{ type: string; version?: string }> },
+  options: {
+    type: string;
+    version?: string;
+    requires?: Array<{ type: string; version?: string }>;
+    owner?: string;
+    visibility?: ResourceDefinitionInput['spec']['visibility'];
+  },
 ): ResourceDefinition {
   const input: ResourceDefinitionInput = {
     apiVersion: 'nestor.io/v1alpha1',
     kind: 'ResourceDefinition',
-    metadata: { name, owner: 'team-platform' },
+    metadata: { name, owner: options.owner ?? 'team-platform' },
     spec: {
       type: options.type,
       version: options.version ?? '1.0.0',
@@ -45,6 +51,7 @@ export function resourceDefinition(
       helm: { repo: 'https://charts.example.com', chart: name, version: '1.0.0' },
       requires: options.requires ?? [],
       environments: ['dev', 'prod'],
+      visibility: options.visibility,
     },
   };
   return resourceDefinitionSchema.parse(input);

@@ -16,6 +16,12 @@ export const postgres = resourceDefinition('postgres', {
   requires: [{ type: 'network.vpc', version: '>=1.0.0 <2.0.0' }],
 });
 export const svc = resourceDefinition('svc', { type: 'app.service' });
+/** team-d's item that team-a may order (visibility), which grants nothing on team-d's deployments */
+export const secretStore = resourceDefinition('secret-store', {
+  type: 'security.secrets',
+  owner: 'team-d',
+  visibility: { teams: ['team-a'] },
+});
 
 export const records: DependencyGraphRecord[] = [
   graphRecord('team-platform/dev/vpc', { resource: 'vpc@1.2.0:network.vpc' }),
@@ -44,7 +50,7 @@ export async function createService(options: { emit?: (event: NewNestorEvent) =>
   return DependencyService.create({
     store: dependencyStore({
       records,
-      definitions: [vpc, postgres, svc],
+      definitions: [vpc, postgres, svc, secretStore],
       teams,
       history: [
         resourceDefinition('postgres', {
