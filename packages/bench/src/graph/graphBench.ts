@@ -1,3 +1,4 @@
+import { loadavg } from 'node:os';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { Contender, graphlib, nestor } from './contenders';
@@ -75,7 +76,8 @@ export async function main(args: string[]): Promise<void> {
   console.log(
     `dependency graph: ${input.records.length.toLocaleString('en-US')} deployments, ` +
       `${input.edgeCount.toLocaleString('en-US')} edges, ${input.teams.length} teams; ` +
-      `impact from ${input.impactRef}; median of ${runs} runs (Node ${process.version})\n`,
+      `impact from ${input.impactRef}; median of ${runs} runs (Node ${process.version}, ` +
+      `load average ${loadavg()[0].toFixed(1)} at start)\n`,
   );
 
   const contenders: Array<Contender<any>> = [nestor, graphlib];
@@ -129,6 +131,7 @@ export async function main(args: string[]): Promise<void> {
     [`>= 15x graphlib`, theirs.total / ours.total >= 15],
     [`peak < 200 MB`, ours.peak < 200],
   ] as const;
+  console.log(`load average ${loadavg()[0].toFixed(1)} at the end: figures from a busy machine are slower, the ratios less so`);
   console.log(`targets (PERFORMANCE.md): ${verdicts.map(([name, ok]) => `${name}: ${ok ? 'met' : 'MISSED'}`).join(', ')}`);
   if (!agree) process.exitCode = 1;
 }

@@ -114,8 +114,12 @@ describe('DependencyGraph', () => {
     expect(graph.deploymentCount).toBe(0);
   });
 
-  it('stays consistent through many incremental changes (compared with a rebuild)', () => {
-    const refs = Array.from({ length: 60 }, (_, i) => `t${i % 4}/dev/n${i}`);
+  it.each([
+    [60, 3_000],
+    // enough changed nodes to fold the overrides into the CSR base several times on the way
+    [6_000, 40_000],
+  ])('stays consistent through many incremental changes (%i nodes, %i changes, compared with a rebuild)', (nodes, steps) => {
+    const refs = Array.from({ length: nodes }, (_, i) => `t${i % 4}/dev/n${i}`);
     let seed = 7;
     const random = (n: number) => {
       seed = (seed * 1103515245 + 12345) % 2 ** 31;
@@ -123,7 +127,7 @@ describe('DependencyGraph', () => {
     };
     const current = new Map<string, string[]>();
     const graph = DependencyGraph.fromRecords([]);
-    for (let step = 0; step < 3000; step++) {
+    for (let step = 0; step < steps; step++) {
       const ref = refs[random(refs.length)];
       if (random(5) === 0) {
         current.delete(ref);
