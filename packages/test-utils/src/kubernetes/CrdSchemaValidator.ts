@@ -1,6 +1,6 @@
 import Ajv, { ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
-import { isPlainObject } from './applyMergePatch';
+import { isPlainObject } from './jsonEqual';
 
 /** A field an object fails on. @public */
 export interface SchemaViolation {

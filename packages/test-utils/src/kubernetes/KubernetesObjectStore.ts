@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { isDeepStrictEqual } from 'node:util';
 import { CrdSchemaValidator } from './CrdSchemaValidator';
 import { KubernetesApiError } from './KubernetesApiError';
 import { KubernetesResourceRegistry, KubernetesResourceType, formatApiVersion } from './KubernetesResourceRegistry';
 import { ManagedFields } from './ManagedFields';
 import { JsonPatchOperation, applyJsonPatch } from './applyJsonPatch';
-import { applyMergePatch, isPlainObject } from './applyMergePatch';
+import { applyMergePatch } from './applyMergePatch';
+import { isPlainObject, jsonEqual } from './jsonEqual';
 import { parseFieldSelector, parseLabelSelector } from './matchesSelectors';
 
 /** A Kubernetes object as JSON. @public */
@@ -255,7 +255,7 @@ export class KubernetesObjectStore {
         const { metadata, status, apiVersion, kind, ...rest } = o;
         return rest;
       };
-      if (!isDeepStrictEqual(spec(before.object), spec(next))) next.metadata.generation = (before.object.metadata.generation ?? 1) + 1;
+      if (!jsonEqual(spec(before.object), spec(next))) next.metadata.generation = (before.object.metadata.generation ?? 1) + 1;
     } else {
       next.metadata.uid = randomUUID();
       next.metadata.creationTimestamp = new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');

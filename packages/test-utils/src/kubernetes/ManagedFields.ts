@@ -1,6 +1,5 @@
-import { isDeepStrictEqual } from 'node:util';
 import { KubernetesApiError } from './KubernetesApiError';
-import { isPlainObject } from './applyMergePatch';
+import { isPlainObject, jsonEqual } from './jsonEqual';
 
 /** The fields one manager owns on one object. @public */
 export interface FieldManagerEntry {
@@ -64,7 +63,7 @@ export class ManagedFields {
     for (const key of configPaths) {
       const path = JSON.parse(key) as string[];
       const before = current ? getPath(current, path) : undefined;
-      if (before !== undefined && !isDeepStrictEqual(before, getPath(config, path))) {
+      if (before !== undefined && !jsonEqual(before, getPath(config, path))) {
         changed.push(key);
         const owners = this.#entries
           .filter(e => e.fields.has(key) && !(e.manager === manager && e.operation === 'Apply'))
@@ -109,7 +108,7 @@ export class ManagedFields {
   }): void {
     const { before, after, manager, subresource } = options;
     const changed = [...leafPaths(after, [])].filter(
-      key => !before || !isDeepStrictEqual(getPath(before, JSON.parse(key)), getPath(after, JSON.parse(key))),
+      key => !before || !jsonEqual(getPath(before, JSON.parse(key)), getPath(after, JSON.parse(key))),
     );
     // fields that disappeared belong to nobody any more
     if (before) {

@@ -1,3 +1,5 @@
+import { isPlainObject } from './jsonEqual';
+
 /**
  * Applies a JSON merge patch (RFC 7386): objects merge key by key, `null`
  * removes a key, anything else (arrays included) replaces. The API server
@@ -18,9 +20,4 @@ export function applyMergePatch(target: unknown, patch: unknown): unknown {
     }
   }
   return result;
-}
-
-/** True for a JSON object (not an array, not null). @public */
-export function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

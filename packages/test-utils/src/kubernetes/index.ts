@@ -14,6 +14,7 @@ export { ManagedFields } from './ManagedFields';
 export { CrdSchemaValidator } from './CrdSchemaValidator';
 export type { SchemaViolation } from './CrdSchemaValidator';
 export { applyMergePatch } from './applyMergePatch';
+export { jsonEqual, isPlainObject } from './jsonEqual';
 export { applyJsonPatch } from './applyJsonPatch';
 export type { JsonPatchOperation } from './applyJsonPatch';
 export { parseLabelSelector, parseFieldSelector } from './matchesSelectors';

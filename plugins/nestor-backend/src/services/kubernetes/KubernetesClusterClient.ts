@@ -1,0 +1,141 @@
+import { KubeConfig, KubernetesObjectApi, PatchStrategy } from '@kubernetes/client-node';
+import { KubernetesApi, KubernetesObject, KubernetesObjectRef, TransientEngineError } from '@nestor/plugin-nestor-node';
+
+/** One entry of `nestor.kubernetes.clusters`. @public */
+export interface KubernetesClusterConfig {
+  name: string;
+  url: string;
+  serviceAccountToken?: string;
+  caData?: string;
+  skipTLSVerify?: boolean;
+}
+
+/** The field manager Nestor applies with. @public */
+export const NESTOR_FIELD_MANAGER = 'nestor';
+
+/**
+ * {@link KubernetesApi} on one cluster, through `@kubernetes/client-node`:
+ * reads, server-side apply (field manager `nestor`) and deletes. Server
+ * errors (5xx, 429), network failures and kinds the API server does not
+ * serve yet (a CRD still being established) are {@link TransientEngineError}s,
+ * so the coordinator retries them; other 4xx answers are not.
+ * @public
+ */
+export class KubernetesClusterClient implements KubernetesApi {
+  readonly cluster: string;
+  readonly #api: KubernetesObjectApi;
+  readonly #knownNamespaces = new Set<string>();
+
+  static create(config: KubernetesClusterConfig): KubernetesClusterClient {
+    const kc = new KubeConfig();
+    kc.loadFromOptions({
+      clusters: [{ name: config.name, server: config.url, caData: config.caData, skipTLSVerify: config.skipTLSVerify ?? false }],
+      users: [{ name: 'nestor', token: config.serviceAccountToken }],
+      contexts: [{ name: config.name, cluster: config.name, user: 'nestor' }],
+      currentContext: config.name,
+    });
+    return new KubernetesClusterClient(config.name, KubernetesObjectApi.makeApiClient(kc));
+  }
+
+  private constructor(cluster: string, api: KubernetesObjectApi) {
+    this.cluster = cluster;
+    this.#api = api;
+  }
+
+  async get(ref: KubernetesObjectRef): Promise<KubernetesObject | undefined> {
+    try {
+      return (await this.#api.read({
+        apiVersion: ref.apiVersion,
+        kind: ref.kind,
+        metadata: { name: ref.name, namespace: ref.namespace },
+      })) as unknown as KubernetesObject;
+    } catch (error) {
+      if (statusOf(error) === 404) return undefined;
+      throw this.#wrap(error, `read ${describe(ref)}`);
+    }
+  }
+
+  async apply(objects: KubernetesObject[], options: { force?: boolean } = {}): Promise<KubernetesObject[]> {
+    const applied: KubernetesObject[] = [];
+    for (const object of objects) {
+      const namespace = object.metadata.namespace;
+      if (namespace && !this.#knownNamespaces.has(namespace)) {
+        await this.#patch({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } }, options);
+        this.#knownNamespaces.add(namespace);
+      }
+      applied.push(await this.#patch(object, options));
+    }
+    return applied;
+  }
+
+  async delete(ref: KubernetesObjectRef): Promise<boolean> {
+    try {
+      await this.#api.delete({ apiVersion: ref.apiVersion, kind: ref.kind, metadata: { name: ref.name, namespace: ref.namespace } });
+      return true;
+    } catch (error) {
+      if (statusOf(error) === 404) return false;
+      throw this.#wrap(error, `delete ${describe(ref)}`);
+    }
+  }
+
+  /** Throws when the API server cannot be reached. */
+  async ping(): Promise<void> {
+    try {
+      await this.#api.list('v1', 'Namespace', undefined, undefined, undefined, undefined, undefined, undefined, 1);
+    } catch (error) {
+      throw this.#wrap(error, 'list namespaces');
+    }
+  }
+
+  async #patch(object: KubernetesObject, options: { force?: boolean }): Promise<KubernetesObject> {
+    const ref = { apiVersion: object.apiVersion, kind: object.kind, name: object.metadata.name, namespace: object.metadata.namespace };
+    try {
+      return (await this.#api.patch(
+        object as any,
+        undefined,
+        undefined,
+        NESTOR_FIELD_MANAGER,
+        options.force ?? true,
+        PatchStrategy.ServerSideApply,
+      )) as unknown as KubernetesObject;
+    } catch (error) {
+      throw this.#wrap(error, `apply ${describe(ref)}`);
+    }
+  }
+
+  #wrap(error: unknown, action: string): Error {
+    const detail = messageOf(error);
+    // a kind the server does not serve (yet): its CRD may still be on its way
+    const discovery = /Failed to fetch resource metadata|Unrecognized API version and kind/.test(String((error as Error)?.message));
+    const status = discovery ? undefined : statusOf(error);
+    const message = `cluster ${this.cluster}: ${action} failed${status ? ` (HTTP ${status})` : ''}: ${detail}`;
+    // no status: the server was unreachable, or discovery failed
+    const transient = status === undefined || status >= 500 || status === 429 || status === 409;
+    const wrapped = transient ? new TransientEngineError(message) : new Error(message);
+    (wrapped as Error & { statusCode?: number; cause?: unknown }).cause = error;
+    if (status) (wrapped as Error & { statusCode?: number }).statusCode = status;
+    return wrapped;
+  }
+}
+
+function describe(ref: KubernetesObjectRef): string {
+  return `${ref.kind} ${ref.namespace ? `${ref.namespace}/` : ''}${ref.name} (${ref.apiVersion})`;
+}
+
+function statusOf(error: unknown): number | undefined {
+  const code = (error as { code?: unknown })?.code;
+  return typeof code === 'number' ? code : undefined;
+}
+
+function messageOf(error: unknown): string {
+  const body = (error as { body?: unknown })?.body;
+  if (typeof body === 'string') {
+    try {
+      const parsed = JSON.parse(body);
+      if (parsed?.message) return String(parsed.message);
+    } catch {
+      // not JSON: fall through to the error's own message
+    }
+  }
+  return String((error as Error)?.message ?? error).split('\n')[0];
+}
