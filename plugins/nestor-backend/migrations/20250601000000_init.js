@@ -11,7 +11,9 @@
  * @param {number} length
  */
 function orderedString(knex, length) {
-  return knex.client.dialect === 'postgresql' ? `varchar(${length}) COLLATE "C"` : `varchar(${length})`;
+  return knex.client.dialect === 'postgresql'
+    ? `varchar(${length}) COLLATE "C"`
+    : `varchar(${length})`;
 }
 
 /**
@@ -19,7 +21,9 @@ function orderedString(knex, length) {
  */
 exports.up = async function up(knex) {
   await knex.schema.createTable('catalog_item_versions', table => {
-    table.comment('History of every buffet item (kept after removal); holds the definitions');
+    table.comment(
+      'History of every buffet item (kept after removal); holds the definitions',
+    );
     table.bigIncrements('id');
     table.string('name', 63).notNullable();
     table.string('version', 255).notNullable();
@@ -41,10 +45,19 @@ exports.up = async function up(knex) {
     table.string('engine', 63).notNullable();
     table.string('version', 255).notNullable();
     table.boolean('visibility_public').notNullable();
-    table.text('visibility_teams').notNullable().comment('",team-a,team-b," or ""');
+    table
+      .text('visibility_teams')
+      .notNullable()
+      .comment('",team-a,team-b," or ""');
     table.text('tags').notNullable().comment('",tag-a,tag-b,"');
-    table.text('search_text').notNullable().comment('lower-cased name, title, description and tags');
-    table.bigInteger('version_id').notNullable().comment('catalog_item_versions row holding the definition');
+    table
+      .text('search_text')
+      .notNullable()
+      .comment('lower-cased name, title, description and tags');
+    table
+      .bigInteger('version_id')
+      .notNullable()
+      .comment('catalog_item_versions row holding the definition');
     table.string('definition_hash', 64).notNullable();
     table.string('source_id', 255).notNullable();
     table.text('source_url').notNullable();
@@ -71,7 +84,9 @@ exports.up = async function up(knex) {
   });
 
   await knex.schema.createTable('quota_usage', table => {
-    table.comment('Quota counters per team, environment and scope (* or a resource type)');
+    table.comment(
+      'Quota counters per team, environment and scope (* or a resource type)',
+    );
     table.string('team', 63).notNullable();
     table.string('environment', 63).notNullable();
     table.string('scope', 253).notNullable();
@@ -87,10 +102,16 @@ exports.up = async function up(knex) {
   });
 
   await knex.schema.createTable('deployments', table => {
-    table.bigIncrements('seq').comment('creation order, the list and work queue cursor');
+    table
+      .bigIncrements('seq')
+      .comment('creation order, the list and work queue cursor');
     table.string('id', 255).notNullable().unique();
     table.string('ref', 255).notNullable();
-    table.string('active_ref', 255).nullable().unique().comment('ref while the deployment holds it, else null');
+    table
+      .string('active_ref', 255)
+      .nullable()
+      .unique()
+      .comment('ref while the deployment holds it, else null');
     table.string('team', 63).notNullable();
     table.string('environment', 63).notNullable();
     table.string('resource_name', 63).notNullable();
@@ -99,10 +120,19 @@ exports.up = async function up(knex) {
     table.string('idempotency_key', 255).nullable().unique();
     table.string('request_hash', 255).nullable();
     table.string('lease_owner', 255).nullable();
-    table.bigInteger('lease_expires_at').nullable().comment('epoch milliseconds');
+    table
+      .bigInteger('lease_expires_at')
+      .nullable()
+      .comment('epoch milliseconds');
     table.text('resource').notNullable().comment('JSON, for graph records');
-    table.text('depends_on').notNullable().comment('JSON array, for graph records');
-    table.text('data').notNullable().comment('JSON of the deployment without version');
+    table
+      .text('depends_on')
+      .notNullable()
+      .comment('JSON array, for graph records');
+    table
+      .text('data')
+      .notNullable()
+      .comment('JSON of the deployment without version');
     table.index(['ref', 'seq'], 'deployments_ref_idx');
     table.index(['team', 'seq'], 'deployments_team_idx');
     table.index(['phase', 'seq'], 'deployments_phase_idx');

@@ -1,5 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { DeploymentPhase, formatDeploymentRef } from '@nestor/plugin-nestor-common';
+import {
+  DeploymentPhase,
+  formatDeploymentRef,
+} from '@nestor/plugin-nestor-common';
 import { NewDeployment } from '../store/types';
 
 /**
@@ -25,7 +28,9 @@ export interface TestDeploymentOptions {
  * A new deployment with one revision, as the coordinator would create it.
  * @public
  */
-export function createTestDeployment(options: TestDeploymentOptions): NewDeployment {
+export function createTestDeployment(
+  options: TestDeploymentOptions,
+): NewDeployment {
   const createdAt = options.createdAt ?? new Date().toISOString();
   const parameters = options.parameters ?? { size: 'small' };
   const phase = options.phase ?? 'Pending';

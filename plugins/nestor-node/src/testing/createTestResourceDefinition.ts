@@ -1,4 +1,8 @@
-import { NESTOR_API_VERSION, ResourceDefinition, Visibility } from '@nestor/plugin-nestor-common';
+import {
+  NESTOR_API_VERSION,
+  ResourceDefinition,
+  Visibility,
+} from '@nestor/plugin-nestor-common';
 
 /**
  * What {@link createTestResourceDefinition} lets a test choose.
@@ -23,7 +27,9 @@ export interface TestResourceDefinitionOptions {
  * A valid buffet item (a Helm chart unless another engine is named) for tests.
  * @public
  */
-export function createTestResourceDefinition(options: TestResourceDefinitionOptions): ResourceDefinition {
+export function createTestResourceDefinition(
+  options: TestResourceDefinitionOptions,
+): ResourceDefinition {
   const engine = options.engine ?? 'helm';
   const definition: ResourceDefinition = {
     apiVersion: NESTOR_API_VERSION,
@@ -41,7 +47,9 @@ export function createTestResourceDefinition(options: TestResourceDefinitionOpti
       engine,
       parameters: options.parameters ?? {
         type: 'object',
-        properties: { size: { type: 'string', enum: ['small', 'large'], default: 'small' } },
+        properties: {
+          size: { type: 'string', enum: ['small', 'large'], default: 'small' },
+        },
       },
       outputs: ['host'],
       requires: [],
@@ -51,7 +59,11 @@ export function createTestResourceDefinition(options: TestResourceDefinitionOpti
     },
   };
   if (engine === 'helm') {
-    definition.spec.helm = { repo: 'https://charts.example.com', chart: options.name, version: '1.0.0' };
+    definition.spec.helm = {
+      repo: 'https://charts.example.com',
+      chart: options.name,
+      version: '1.0.0',
+    };
   }
   return definition;
 }

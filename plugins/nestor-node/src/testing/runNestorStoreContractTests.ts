@@ -1,7 +1,9 @@
+/* eslint-disable jest/no-export -- a test kit: other packages call these to define their tests */
 import { describeCatalogListContract } from './contract/catalogListContract';
 import { describeCatalogWriteContract } from './contract/catalogStoreContract';
 import { describeDeploymentLeaseContract } from './contract/deploymentLeaseContract';
 import { describeDeploymentStoreContract } from './contract/deploymentStoreContract';
+import { describeDeploymentUpdateContract } from './contract/deploymentUpdateContract';
 import { describeEventStoreContract } from './contract/eventStoreContract';
 import { describeSourceAndPolicyStoreContract } from './contract/sourceAndPolicyStoreContract';
 import { describeTeamStoreContract } from './contract/teamStoreContract';
@@ -26,7 +28,10 @@ import { useFreshStore } from './contract/useFreshStore';
  * ```
  * @public
  */
-export function runNestorStoreContractTests(name: string, factory: NestorStoreContractFactory): void {
+export function runNestorStoreContractTests(
+  name: string,
+  factory: NestorStoreContractFactory,
+): void {
   describe(`NestorStore contract: ${name}`, () => {
     const getStore = useFreshStore(factory);
 
@@ -39,6 +44,7 @@ export function runNestorStoreContractTests(name: string, factory: NestorStoreCo
     describeSourceAndPolicyStoreContract(getStore);
     describeTeamStoreContract(getStore);
     describeDeploymentStoreContract(getStore);
+    describeDeploymentUpdateContract(getStore);
     describeDeploymentLeaseContract(getStore);
     describeEventStoreContract(getStore);
   });

@@ -14,7 +14,9 @@ export class CatalogCountCache {
   readonly #counts = new Map<string, number>();
 
   get(generation: number, query: CatalogListQuery): number | undefined {
-    return generation === this.#generation ? this.#counts.get(keyOf(query)) : undefined;
+    return generation === this.#generation
+      ? this.#counts.get(keyOf(query))
+      : undefined;
   }
 
   set(generation: number, query: CatalogListQuery, count: number): void {

@@ -6,9 +6,16 @@ import {
   CatalogStore,
 } from '@nestor/plugin-nestor-node';
 import { Knex } from 'knex';
-import { applyCatalogChanges, readCatalogGeneration } from './applyCatalogChanges';
+import {
+  applyCatalogChanges,
+  readCatalogGeneration,
+} from './applyCatalogChanges';
 import { CatalogCountCache } from './CatalogCountCache';
-import { CATALOG_ITEM_READ_COLUMNS, CatalogItemReadRow, fromCatalogItemRow } from './catalogItemRow';
+import {
+  CATALOG_ITEM_READ_COLUMNS,
+  CatalogItemReadRow,
+  fromCatalogItemRow,
+} from './catalogItemRow';
 import { chunk } from './chunk';
 import { decodeKeysetCursor, encodeKeysetCursor } from './keysetCursor';
 import { likePattern } from './likePattern';
@@ -46,13 +53,21 @@ export class DatabaseCatalogStore implements CatalogStore {
     return applyCatalogChanges(this.#db, changes, context);
   }
 
-  async getItem(name: string, options?: { version?: string }): Promise<CatalogItem | undefined> {
+  async getItem(
+    name: string,
+    options?: { version?: string },
+  ): Promise<CatalogItem | undefined> {
     const row = await this.#items().where('i.name', name).first();
     const current = row ? fromCatalogItemRow(row) : undefined;
-    if (!options?.version || current?.definition.spec.version === options.version) {
+    if (
+      !options?.version ||
+      current?.definition.spec.version === options.version
+    ) {
       return current;
     }
-    const entry: VersionRow | undefined = await this.#db('catalog_item_versions')
+    const entry: VersionRow | undefined = await this.#db(
+      'catalog_item_versions',
+    )
       .where({ name, version: options.version })
       .whereNot({ change: 'removed' })
       .orderBy('id', 'desc')
@@ -60,7 +75,9 @@ export class DatabaseCatalogStore implements CatalogStore {
     if (!entry) {
       return undefined;
     }
-    const created: { synced_at: string } | undefined = await this.#db('catalog_item_versions')
+    const created: { synced_at: string } | undefined = await this.#db(
+      'catalog_item_versions',
+    )
       .select('synced_at')
       .where({ name, change: 'created' })
       .andWhere('id', '<=', entry.id)
@@ -84,8 +101,17 @@ export class DatabaseCatalogStore implements CatalogStore {
     return items.sort((a, b) => (a.name < b.name ? -1 : 1));
   }
 
-  async listItems(query: CatalogListQuery): Promise<{ items: CatalogItem[]; nextCursor?: string; totalCount: number }> {
-    const after = query.cursor === undefined ? undefined : decodeKeysetCursor(query.cursor, 'string');
+  async listItems(
+    query: CatalogListQuery,
+  ): Promise<{
+    items: CatalogItem[];
+    nextCursor?: string;
+    totalCount: number;
+  }> {
+    const after =
+      query.cursor === undefined
+        ? undefined
+        : decodeKeysetCursor(query.cursor, 'string');
     const pageQuery = this.#items()
       .where(qb => this.#applyFilters(qb, query))
       .modify(qb => {
@@ -95,17 +121,24 @@ export class DatabaseCatalogStore implements CatalogStore {
       })
       .orderBy('i.name', 'asc')
       .limit(query.limit + 1);
-    const [rows, totalCount] = await Promise.all([pageQuery, this.#count(query)]);
+    const [rows, totalCount] = await Promise.all([
+      pageQuery,
+      this.#count(query),
+    ]);
     const page = rows.slice(0, query.limit).map(fromCatalogItemRow);
     return {
       items: page,
       totalCount,
-      ...(rows.length > query.limit ? { nextCursor: encodeKeysetCursor(page[page.length - 1].name) } : {}),
+      ...(rows.length > query.limit
+        ? { nextCursor: encodeKeysetCursor(page[page.length - 1].name) }
+        : {}),
     };
   }
 
   async listVersions(name: string): Promise<CatalogItemVersion[]> {
-    const rows: VersionRow[] = await this.#db('catalog_item_versions').where({ name }).orderBy('id', 'desc');
+    const rows: VersionRow[] = await this.#db('catalog_item_versions')
+      .where({ name })
+      .orderBy('id', 'desc');
     return rows.map(row => ({
       name: row.name,
       version: row.version,
@@ -117,8 +150,14 @@ export class DatabaseCatalogStore implements CatalogStore {
     }));
   }
 
-  async listItemsBySource(sourceId: string, paths?: string[]): Promise<Array<{ name: string; path: string }>> {
-    const select = () => this.#db('catalog_items').select('name', 'source_path as path').where({ source_id: sourceId });
+  async listItemsBySource(
+    sourceId: string,
+    paths?: string[],
+  ): Promise<Array<{ name: string; path: string }>> {
+    const select = () =>
+      this.#db('catalog_items')
+        .select('name', 'source_path as path')
+        .where({ source_id: sourceId });
     if (paths === undefined) {
       return select().orderBy('name');
     }
@@ -162,10 +201,14 @@ export class DatabaseCatalogStore implements CatalogStore {
       qb.where('i.owner', query.owner);
     }
     if (query.tag !== undefined) {
-      qb.whereRaw(`i.tags ${LIKE}`, [likePattern(query.tag.toLowerCase(), { prefix: ',', suffix: ',' })]);
+      qb.whereRaw(`i.tags ${LIKE}`, [
+        likePattern(query.tag.toLowerCase(), { prefix: ',', suffix: ',' }),
+      ]);
     }
     if (query.q !== undefined && query.q !== '') {
-      qb.whereRaw(`i.search_text ${LIKE}`, [likePattern(query.q.toLowerCase())]);
+      qb.whereRaw(`i.search_text ${LIKE}`, [
+        likePattern(query.q.toLowerCase()),
+      ]);
     }
     const teams = query.visibleToTeams;
     if (teams !== undefined) {
@@ -174,7 +217,9 @@ export class DatabaseCatalogStore implements CatalogStore {
         if (teams.length > 0) {
           visible.orWhereIn('i.owner', teams);
           for (const team of teams) {
-            visible.orWhereRaw(`i.visibility_teams ${LIKE}`, [likePattern(team, { prefix: ',', suffix: ',' })]);
+            visible.orWhereRaw(`i.visibility_teams ${LIKE}`, [
+              likePattern(team, { prefix: ',', suffix: ',' }),
+            ]);
           }
         }
       });

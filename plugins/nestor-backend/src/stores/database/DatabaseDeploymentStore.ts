@@ -31,14 +31,19 @@ interface DeploymentRow {
   data: string;
 }
 
-type GraphRecord = Pick<Deployment, 'id' | 'ref' | 'team' | 'environment' | 'resource' | 'phase' | 'dependsOn'>;
+type GraphRecord = Pick<
+  Deployment,
+  'id' | 'ref' | 'team' | 'environment' | 'resource' | 'phase' | 'dependsOn'
+>;
 
 /** The columns written from a deployment (all but the key, seq, idempotency and lease). */
 function contentColumns(deployment: NewDeployment, version: number) {
   const { version: _ignored, ...data } = deployment as Deployment;
   return {
     ref: deployment.ref,
-    active_ref: INACTIVE_DEPLOYMENT_PHASES.includes(deployment.phase) ? null : deployment.ref,
+    active_ref: INACTIVE_DEPLOYMENT_PHASES.includes(deployment.phase)
+      ? null
+      : deployment.ref,
     team: deployment.team,
     environment: deployment.environment,
     resource_name: deployment.resource.name,
@@ -97,36 +102,58 @@ export class DatabaseDeploymentStore implements DeploymentStore {
       if (!isDatabaseConflictError(error)) {
         throw error;
       }
-      const replay = idempotencyKey === undefined ? undefined : await this.#replay(idempotencyKey, requestHash);
+      const replay =
+        idempotencyKey === undefined
+          ? undefined
+          : await this.#replay(idempotencyKey, requestHash);
       if (replay) {
         return replay;
       }
       if (await this.get(stored.id)) {
-        throw new ConflictError(`A deployment with id "${stored.id}" already exists`);
+        throw new ConflictError(
+          `A deployment with id "${stored.id}" already exists`,
+        );
       }
-      throw new ConflictError(`Deployment ${stored.ref} already exists; delete it before creating it again`);
+      throw new ConflictError(
+        `Deployment ${stored.ref} already exists; delete it before creating it again`,
+      );
     }
     return { deployment: stored, created: true };
   }
 
   async get(id: string): Promise<Deployment | undefined> {
-    const row = await this.#db('deployments').select('data', 'version').where({ id }).first();
+    const row = await this.#db('deployments')
+      .select('data', 'version')
+      .where({ id })
+      .first();
     return row ? fromRow(row) : undefined;
   }
 
   async getByRef(ref: string): Promise<Deployment | undefined> {
-    const active = await this.#db('deployments').select('data', 'version').where({ active_ref: ref }).first();
+    const active = await this.#db('deployments')
+      .select('data', 'version')
+      .where({ active_ref: ref })
+      .first();
     if (active) {
       return fromRow(active);
     }
-    const latest = await this.#db('deployments').select('data', 'version').where({ ref }).orderBy('seq', 'desc').first();
+    const latest = await this.#db('deployments')
+      .select('data', 'version')
+      .where({ ref })
+      .orderBy('seq', 'desc')
+      .first();
     return latest ? fromRow(latest) : undefined;
   }
 
   async getByRefs(refs: string[]): Promise<Deployment[]> {
-    const best = new Map<string, Pick<DeploymentRow, 'ref' | 'active_ref' | 'data' | 'version'>>();
+    const best = new Map<
+      string,
+      Pick<DeploymentRow, 'ref' | 'active_ref' | 'data' | 'version'>
+    >();
     for (const slice of chunk([...new Set(refs)], 500)) {
-      const rows: Array<Pick<DeploymentRow, 'ref' | 'active_ref' | 'data' | 'version'>> = await this.#db('deployments')
+      const rows: Array<
+        Pick<DeploymentRow, 'ref' | 'active_ref' | 'data' | 'version'>
+      > = await this.#db('deployments')
         .select('ref', 'active_ref', 'data', 'version')
         .whereIn('ref', slice)
         .orderBy('seq', 'asc');
@@ -140,36 +167,44 @@ export class DatabaseDeploymentStore implements DeploymentStore {
     return [...best.values()].map(fromRow);
   }
 
-  async list(query: DeploymentListQuery): Promise<{ items: Deployment[]; nextCursor?: string }> {
-    const after = query.cursor === undefined ? undefined : decodeKeysetCursor(query.cursor, 'number');
-    const rows: Array<Pick<DeploymentRow, 'seq' | 'data' | 'version'>> = await this.#db('deployments')
-      .select('seq', 'data', 'version')
-      .modify(qb => {
-        if (query.teams !== undefined) {
-          qb.whereIn('team', query.teams);
-        }
-        if (query.team !== undefined) {
-          qb.where('team', query.team);
-        }
-        if (query.environment !== undefined) {
-          qb.where('environment', query.environment);
-        }
-        if (query.phase !== undefined) {
-          qb.where('phase', query.phase);
-        }
-        if (query.resource !== undefined) {
-          qb.where('resource_name', query.resource);
-        }
-        if (after !== undefined) {
-          qb.where('seq', '>', after);
-        }
-      })
-      .orderBy('seq', 'asc')
-      .limit(query.limit + 1);
+  async list(
+    query: DeploymentListQuery,
+  ): Promise<{ items: Deployment[]; nextCursor?: string }> {
+    const after =
+      query.cursor === undefined
+        ? undefined
+        : decodeKeysetCursor(query.cursor, 'number');
+    const rows: Array<Pick<DeploymentRow, 'seq' | 'data' | 'version'>> =
+      await this.#db('deployments')
+        .select('seq', 'data', 'version')
+        .modify(qb => {
+          if (query.teams !== undefined) {
+            qb.whereIn('team', query.teams);
+          }
+          if (query.team !== undefined) {
+            qb.where('team', query.team);
+          }
+          if (query.environment !== undefined) {
+            qb.where('environment', query.environment);
+          }
+          if (query.phase !== undefined) {
+            qb.where('phase', query.phase);
+          }
+          if (query.resource !== undefined) {
+            qb.where('resource_name', query.resource);
+          }
+          if (after !== undefined) {
+            qb.where('seq', '>', after);
+          }
+        })
+        .orderBy('seq', 'asc')
+        .limit(query.limit + 1);
     const page = rows.slice(0, query.limit);
     return {
       items: page.map(fromRow),
-      ...(rows.length > query.limit ? { nextCursor: encodeKeysetCursor(Number(page[page.length - 1].seq)) } : {}),
+      ...(rows.length > query.limit
+        ? { nextCursor: encodeKeysetCursor(Number(page[page.length - 1].seq)) }
+        : {}),
     };
   }
 
@@ -182,28 +217,44 @@ export class DatabaseDeploymentStore implements DeploymentStore {
         .update(contentColumns(next, version));
     } catch (error) {
       if (isDatabaseConflictError(error)) {
-        throw new ConflictError(`Deployment ${next.ref} is already held by another active deployment`);
+        throw new ConflictError(
+          `Deployment ${next.ref} is already held by another active deployment`,
+        );
       }
       throw error;
     }
     if (changed === 0) {
-      const current = await this.#db('deployments').select('version').where({ id: next.id }).first();
+      const current = await this.#db('deployments')
+        .select('version')
+        .where({ id: next.id })
+        .first();
       if (!current) {
         throw new NotFoundError(`No deployment with id "${next.id}"`);
       }
       throw new ConflictError(
-        `Deployment ${next.ref} was changed concurrently: expected version ${expectedVersion}, found ${Number(current.version)}`,
+        `Deployment ${
+          next.ref
+        } was changed concurrently: expected version ${expectedVersion}, found ${Number(
+          current.version,
+        )}`,
       );
     }
     return { ...next, version };
   }
 
-  async acquireLease(deploymentId: string, owner: string, ttlMs: number): Promise<boolean> {
+  async acquireLease(
+    deploymentId: string,
+    owner: string,
+    ttlMs: number,
+  ): Promise<boolean> {
     const now = Date.now();
     const changed = await this.#db('deployments')
       .where({ id: deploymentId })
       .andWhere(free =>
-        free.whereNull('lease_owner').orWhere('lease_owner', owner).orWhere('lease_expires_at', '<=', now),
+        free
+          .whereNull('lease_owner')
+          .orWhere('lease_owner', owner)
+          .orWhere('lease_expires_at', '<=', now),
       )
       .update({ lease_owner: owner, lease_expires_at: now + ttlMs });
     return changed === 1;
@@ -215,7 +266,10 @@ export class DatabaseDeploymentStore implements DeploymentStore {
       .update({ lease_owner: null, lease_expires_at: null });
   }
 
-  async findUnleased(phases: DeploymentPhase[], limit: number): Promise<Deployment[]> {
+  async findUnleased(
+    phases: DeploymentPhase[],
+    limit: number,
+  ): Promise<Deployment[]> {
     if (phases.length === 0) {
       return [];
     }
@@ -223,17 +277,37 @@ export class DatabaseDeploymentStore implements DeploymentStore {
     const rows = await this.#db('deployments')
       .select('data', 'version')
       .whereIn('phase', phases)
-      .andWhere(free => free.whereNull('lease_owner').orWhere('lease_expires_at', '<=', now))
+      .andWhere(free =>
+        free.whereNull('lease_owner').orWhere('lease_expires_at', '<=', now),
+      )
       .orderBy('seq', 'asc')
       .limit(limit);
     return rows.map(fromRow);
   }
 
   async listGraphRecords(): Promise<GraphRecord[]> {
-    const rows: Array<Pick<DeploymentRow, 'id' | 'ref' | 'team' | 'environment' | 'phase' | 'resource' | 'depends_on'>> =
-      await this.#db('deployments')
-        .select('id', 'ref', 'team', 'environment', 'phase', 'resource', 'depends_on')
-        .orderBy('seq', 'asc');
+    const rows: Array<
+      Pick<
+        DeploymentRow,
+        | 'id'
+        | 'ref'
+        | 'team'
+        | 'environment'
+        | 'phase'
+        | 'resource'
+        | 'depends_on'
+      >
+    > = await this.#db('deployments')
+      .select(
+        'id',
+        'ref',
+        'team',
+        'environment',
+        'phase',
+        'resource',
+        'depends_on',
+      )
+      .orderBy('seq', 'asc');
     return rows.map(row => ({
       id: row.id,
       ref: row.ref,
@@ -246,8 +320,13 @@ export class DatabaseDeploymentStore implements DeploymentStore {
   }
 
   /** The earlier answer for an idempotency key, or a ConflictError when the request differs. */
-  async #replay(idempotencyKey: string, requestHash: string | undefined): Promise<DeploymentCreateResult | undefined> {
-    const row: Pick<DeploymentRow, 'data' | 'version' | 'request_hash'> | undefined = await this.#db('deployments')
+  async #replay(
+    idempotencyKey: string,
+    requestHash: string | undefined,
+  ): Promise<DeploymentCreateResult | undefined> {
+    const row:
+      | Pick<DeploymentRow, 'data' | 'version' | 'request_hash'>
+      | undefined = await this.#db('deployments')
       .select('data', 'version', 'request_hash')
       .where({ idempotency_key: idempotencyKey })
       .first();
@@ -255,7 +334,9 @@ export class DatabaseDeploymentStore implements DeploymentStore {
       return undefined;
     }
     if ((row.request_hash ?? undefined) !== requestHash) {
-      throw new ConflictError(`Idempotency key "${idempotencyKey}" was already used for a different request`);
+      throw new ConflictError(
+        `Idempotency key "${idempotencyKey}" was already used for a different request`,
+      );
     }
     return { deployment: fromRow(row), created: false };
   }

@@ -47,8 +47,13 @@ export class DatabaseEventStore implements EventStore {
     }
     const now = new Date().toISOString();
     return this.#db.transaction(async tx => {
-      await tx('counters').where({ name: SEQUENCE }).increment('value', events.length);
-      const { value } = await tx('counters').select('value').where({ name: SEQUENCE }).first();
+      await tx('counters')
+        .where({ name: SEQUENCE })
+        .increment('value', events.length);
+      const { value } = await tx('counters')
+        .select('value')
+        .where({ name: SEQUENCE })
+        .first();
       const firstId = Number(value) - events.length + 1;
       const appended: NestorEvent[] = events.map((event, i) => ({
         ...event,
@@ -72,11 +77,15 @@ export class DatabaseEventStore implements EventStore {
         const teams = query.teams;
         if (teams !== undefined) {
           qb.where(visible => {
-            visible.where(global => global.whereNull('team').whereNull('visible_to'));
+            visible.where(global =>
+              global.whereNull('team').whereNull('visible_to'),
+            );
             if (teams.length > 0) {
               visible.orWhereIn('team', teams);
               for (const team of teams) {
-                visible.orWhereRaw("visible_to LIKE ? ESCAPE '\\'", [likePattern(team, { prefix: ',', suffix: ',' })]);
+                visible.orWhereRaw("visible_to LIKE ? ESCAPE '\\'", [
+                  likePattern(team, { prefix: ',', suffix: ',' }),
+                ]);
               }
             }
           });
@@ -88,13 +97,18 @@ export class DatabaseEventStore implements EventStore {
   }
 
   async latestId(): Promise<number> {
-    const row = await this.#db('counters').select('value').where({ name: SEQUENCE }).first();
+    const row = await this.#db('counters')
+      .select('value')
+      .where({ name: SEQUENCE })
+      .first();
     return Number(row?.value ?? 0);
   }
 
   async oldestId(): Promise<number | undefined> {
     const row = await this.#db('events').min({ id: 'id' }).first();
-    return row?.id === null || row?.id === undefined ? undefined : Number(row.id);
+    return row?.id === null || row?.id === undefined
+      ? undefined
+      : Number(row.id);
   }
 
   async pruneBefore(time: string): Promise<number> {
@@ -105,7 +119,9 @@ export class DatabaseEventStore implements EventStore {
 function parseTime(time: string): number {
   const ms = Date.parse(time);
   if (Number.isNaN(ms)) {
-    throw new InputError(`Invalid event time "${time}", expected an ISO 8601 timestamp`);
+    throw new InputError(
+      `Invalid event time "${time}", expected an ISO 8601 timestamp`,
+    );
   }
   return ms;
 }
@@ -116,7 +132,8 @@ function toRow(event: NestorEvent): EventRow {
     type: event.type,
     team: event.team ?? null,
     ref: event.ref ?? null,
-    visible_to: event.visibleTo === undefined ? null : toDelimitedList(event.visibleTo),
+    visible_to:
+      event.visibleTo === undefined ? null : toDelimitedList(event.visibleTo),
     time: event.time,
     time_ms: parseTime(event.time),
     payload: JSON.stringify(event.payload ?? null),
@@ -130,7 +147,9 @@ function fromRow(row: EventRow): NestorEvent {
     team: row.team,
     ref: row.ref,
     time: row.time,
-    ...(row.visible_to === null ? {} : { visibleTo: fromDelimitedList(row.visible_to) }),
+    ...(row.visible_to === null
+      ? {}
+      : { visibleTo: fromDelimitedList(row.visible_to) }),
     payload: JSON.parse(row.payload),
   };
 }

@@ -1,4 +1,7 @@
-import { DatabaseService, resolvePackagePath } from '@backstage/backend-plugin-api';
+import {
+  DatabaseService,
+  resolvePackagePath,
+} from '@backstage/backend-plugin-api';
 import { NestorStore } from '@nestor/plugin-nestor-node';
 import { Knex } from 'knex';
 import { DatabaseCatalogStore } from './DatabaseCatalogStore';
@@ -8,7 +11,10 @@ import { DatabasePolicyStore } from './DatabasePolicyStore';
 import { DatabaseSourceStore } from './DatabaseSourceStore';
 import { DatabaseTeamStore } from './DatabaseTeamStore';
 
-const migrationsDir = resolvePackagePath('@nestor/plugin-nestor-backend', 'migrations');
+const migrationsDir = resolvePackagePath(
+  '@nestor/plugin-nestor-backend',
+  'migrations',
+);
 
 /**
  * Nestor's default store, on Backstage's database service (Knex): SQLite,
@@ -26,10 +32,16 @@ export class DatabaseNestorStore implements NestorStore {
   readonly events: DatabaseEventStore;
   readonly #db: Knex;
 
-  static async create(options: { database: DatabaseService; skipMigrations?: boolean }): Promise<DatabaseNestorStore> {
+  static async create(options: {
+    database: DatabaseService;
+    skipMigrations?: boolean;
+  }): Promise<DatabaseNestorStore> {
     const db = await options.database.getClient();
     if (!options.skipMigrations && !options.database.migrations?.skip) {
-      await db.migrate.latest({ directory: migrationsDir, tableName: 'nestor_knex_migrations' });
+      await db.migrate.latest({
+        directory: migrationsDir,
+        tableName: 'nestor_knex_migrations',
+      });
     }
     return new DatabaseNestorStore(db);
   }

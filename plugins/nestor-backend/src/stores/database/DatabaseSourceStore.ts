@@ -11,12 +11,19 @@ export class DatabaseSourceStore implements SourceStore {
   }
 
   async getSourceStatus(id: string): Promise<SourceStatus | undefined> {
-    const row: { status: string } | undefined = await this.#db('source_statuses').select('status').where({ id }).first();
+    const row: { status: string } | undefined = await this.#db(
+      'source_statuses',
+    )
+      .select('status')
+      .where({ id })
+      .first();
     return row ? JSON.parse(row.status) : undefined;
   }
 
   async listSourceStatuses(): Promise<SourceStatus[]> {
-    const rows: Array<{ status: string }> = await this.#db('source_statuses').select('status').orderBy('id');
+    const rows: Array<{ status: string }> = await this.#db('source_statuses')
+      .select('status')
+      .orderBy('id');
     return rows.map(row => JSON.parse(row.status));
   }
 

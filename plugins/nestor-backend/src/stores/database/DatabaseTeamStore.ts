@@ -53,7 +53,10 @@ export class DatabaseTeamStore implements TeamStore {
     }));
     await this.#db.transaction(async tx => {
       for (const slice of chunk(rows, 200)) {
-        await tx('teams').insert(slice).onConflict('id').merge(['config', 'source', 'updated_at']);
+        await tx('teams')
+          .insert(slice)
+          .onConflict('id')
+          .merge(['config', 'source', 'updated_at']);
       }
     });
   }
@@ -65,7 +68,9 @@ export class DatabaseTeamStore implements TeamStore {
   }
 
   async getTeam(id: string): Promise<StoredTeam | undefined> {
-    const row: TeamRow | undefined = await this.#db('teams').where({ id }).first();
+    const row: TeamRow | undefined = await this.#db('teams')
+      .where({ id })
+      .first();
     return row ? fromTeamRow(row) : undefined;
   }
 
@@ -74,20 +79,37 @@ export class DatabaseTeamStore implements TeamStore {
     return rows.map(fromTeamRow);
   }
 
-  async reserveQuota(reservation: QuotaReservation): Promise<QuotaReservationResult> {
-    const { team, environment, resourceType, monthlyCost, limits } = reservation;
+  async reserveQuota(
+    reservation: QuotaReservation,
+  ): Promise<QuotaReservationResult> {
+    const { team, environment, resourceType, monthlyCost, limits } =
+      reservation;
     const buckets: Array<{ bucket: QuotaBucket; limits: Limits }> = [
       { bucket: { team, environment, scope: '*' }, limits },
-      { bucket: { team, environment, scope: resourceType }, limits: limits.perType ?? {} },
+      {
+        bucket: { team, environment, scope: resourceType },
+        limits: limits.perType ?? {},
+      },
     ];
     const tx = await this.#db.transaction();
     try {
       await tx('quota_usage')
-        .insert(buckets.map(({ bucket }) => ({ ...bucket, deployments: 0, monthly_cost: 0 })))
+        .insert(
+          buckets.map(({ bucket }) => ({
+            ...bucket,
+            deployments: 0,
+            monthly_cost: 0,
+          })),
+        )
         .onConflict(['team', 'environment', 'scope'])
         .ignore();
       for (const { bucket, limits: bucketLimits } of buckets) {
-        const refusal = await takeFromBucket(tx, bucket, monthlyCost, bucketLimits);
+        const refusal = await takeFromBucket(
+          tx,
+          bucket,
+          monthlyCost,
+          bucketLimits,
+        );
         if (refusal) {
           await tx.rollback();
           return refusal;
@@ -101,23 +123,28 @@ export class DatabaseTeamStore implements TeamStore {
     }
   }
 
-  async releaseQuota(reservation: Omit<QuotaReservation, 'limits'>): Promise<void> {
+  async releaseQuota(
+    reservation: Omit<QuotaReservation, 'limits'>,
+  ): Promise<void> {
     const { team, environment, resourceType, monthlyCost } = reservation;
     await this.#db('quota_usage')
       .where({ team, environment })
       .whereIn('scope', ['*', resourceType])
       .update({
-        deployments: this.#db.raw('CASE WHEN deployments > 0 THEN deployments - 1 ELSE 0 END'),
-        monthly_cost: this.#db.raw('CASE WHEN monthly_cost - ? > ? THEN monthly_cost - ? ELSE 0 END', [
-          monthlyCost,
-          COST_TOLERANCE,
-          monthlyCost,
-        ]),
+        deployments: this.#db.raw(
+          'CASE WHEN deployments > 0 THEN deployments - 1 ELSE 0 END',
+        ),
+        monthly_cost: this.#db.raw(
+          'CASE WHEN monthly_cost - ? > ? THEN monthly_cost - ? ELSE 0 END',
+          [monthlyCost, COST_TOLERANCE, monthlyCost],
+        ),
       });
   }
 
   async getQuotaUsage(team: string): Promise<QuotaUsageRow[]> {
-    const rows: UsageRow[] = await this.#db('quota_usage').where({ team }).orderBy(['environment', 'scope']);
+    const rows: UsageRow[] = await this.#db('quota_usage')
+      .where({ team })
+      .orderBy(['environment', 'scope']);
     return rows.map(row => ({
       team: row.team,
       environment: row.environment,
@@ -140,7 +167,10 @@ async function takeFromBucket(
     update.where('deployments', '<', limits.maxDeployments);
   }
   if (limits.maxMonthlyCost !== undefined) {
-    update.whereRaw('monthly_cost + ? <= ?', [monthlyCost, limits.maxMonthlyCost + COST_TOLERANCE]);
+    update.whereRaw('monthly_cost + ? <= ?', [
+      monthlyCost,
+      limits.maxMonthlyCost + COST_TOLERANCE,
+    ]);
   }
   const changed = await update.update({
     deployments: tx.raw('deployments + 1'),
@@ -151,8 +181,17 @@ async function takeFromBucket(
   }
   const row: UsageRow = await tx('quota_usage').where(bucket).first();
   const deployments = Number(row.deployments);
-  if (limits.maxDeployments !== undefined && deployments >= limits.maxDeployments) {
-    return { ok: false, limit: 'maxDeployments', scope: bucket.scope, current: deployments, max: limits.maxDeployments };
+  if (
+    limits.maxDeployments !== undefined &&
+    deployments >= limits.maxDeployments
+  ) {
+    return {
+      ok: false,
+      limit: 'maxDeployments',
+      scope: bucket.scope,
+      current: deployments,
+      max: limits.maxDeployments,
+    };
   }
   return {
     ok: false,
@@ -164,5 +203,10 @@ async function takeFromBucket(
 }
 
 function fromTeamRow(row: TeamRow): StoredTeam {
-  return { id: row.id, config: JSON.parse(row.config), source: JSON.parse(row.source), updatedAt: row.updated_at };
+  return {
+    id: row.id,
+    config: JSON.parse(row.config),
+    source: JSON.parse(row.source),
+    updatedAt: row.updated_at,
+  };
 }

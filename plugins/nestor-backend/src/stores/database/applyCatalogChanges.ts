@@ -1,8 +1,16 @@
 import { InputError } from '@backstage/errors';
 import { CatalogItem } from '@nestor/plugin-nestor-common';
-import { CatalogChangeResult, CatalogItemWrite } from '@nestor/plugin-nestor-node';
+import {
+  CatalogChangeResult,
+  CatalogItemWrite,
+} from '@nestor/plugin-nestor-node';
 import { Knex } from 'knex';
-import { CatalogItemRow, hashDefinition, sourceOfCatalogItemRow, toCatalogItemRow } from './catalogItemRow';
+import {
+  CatalogItemRow,
+  hashDefinition,
+  sourceOfCatalogItemRow,
+  toCatalogItemRow,
+} from './catalogItemRow';
 import { changedFields } from './changedFields';
 import { chunk } from './chunk';
 import { insertRows } from './insertRows';
@@ -12,7 +20,10 @@ const CATALOG_GENERATION = 'catalog';
 
 /** The current catalog generation: it changes whenever an item is written or removed. */
 export async function readCatalogGeneration(db: Knex): Promise<number> {
-  const row = await db('counters').select('value').where({ name: CATALOG_GENERATION }).first();
+  const row = await db('counters')
+    .select('value')
+    .where({ name: CATALOG_GENERATION })
+    .first();
   return Number(row?.value ?? 0);
 }
 
@@ -91,20 +102,30 @@ export async function applyCatalogChanges(
 ): Promise<CatalogChangeResult> {
   const syncedAt = context.syncedAt ?? new Date().toISOString();
   const deletes = [...new Set(changes.deletes)];
-  assertDistinctNames(changes.upserts.map(w => w.definition.metadata.name), deletes);
+  assertDistinctNames(
+    changes.upserts.map(w => w.definition.metadata.name),
+    deletes,
+  );
   if (changes.upserts.length === 0 && deletes.length === 0) {
     return { updated: [], removed: [] };
   }
 
   return db.transaction(async tx => {
-    const existing = await readExisting(tx, [...changes.upserts.map(w => w.definition.metadata.name), ...deletes]);
+    const existing = await readExisting(tx, [
+      ...changes.upserts.map(w => w.definition.metadata.name),
+      ...deletes,
+    ]);
     const removed = deletes.filter(name => existing.has(name));
     const pending: PendingWrite[] = [];
     for (const write of changes.upserts) {
       const json = JSON.stringify(write.definition);
       const hash = hashDefinition(json);
       const before = existing.get(write.definition.metadata.name);
-      if (!before || before.definition_hash !== hash || !isSameLocation(before, write.source)) {
+      if (
+        !before ||
+        before.definition_hash !== hash ||
+        !isSameLocation(before, write.source)
+      ) {
         pending.push({ write, json, hash, before });
       }
     }
@@ -112,16 +133,22 @@ export async function applyCatalogChanges(
     // Hashes are of the JSON text, so a differing hash may still be the same
     // content in another key order: the field comparison decides.
     const previous = await readDefinitions(tx, [
-      ...pending.filter(p => p.before && p.before.definition_hash !== p.hash).map(p => p.write.definition.metadata.name),
+      ...pending
+        .filter(p => p.before && p.before.definition_hash !== p.hash)
+        .map(p => p.write.definition.metadata.name),
       ...removed,
     ]);
     for (const p of pending) {
       if (p.before) {
         const stored = previous.get(p.write.definition.metadata.name);
-        p.fields = stored === undefined ? [] : changedFields(JSON.parse(stored), JSON.parse(p.json));
+        p.fields =
+          stored === undefined
+            ? []
+            : changedFields(JSON.parse(stored), JSON.parse(p.json));
       }
     }
-    const isNewVersion = (p: PendingWrite) => p.fields === undefined || p.fields.length > 0;
+    const isNewVersion = (p: PendingWrite) =>
+      p.fields === undefined || p.fields.length > 0;
 
     const versions: VersionRow[] = pending.filter(isNewVersion).map(p => ({
       name: p.write.definition.metadata.name,
@@ -144,10 +171,19 @@ export async function applyCatalogChanges(
         synced_at: syncedAt,
       });
     }
-    const inserted = await insertRows(tx, 'catalog_item_versions', versions as unknown as Array<Record<string, unknown>>, {
-      returning: ['id', 'name', 'change'],
-    });
-    const versionIds = new Map(inserted.filter(r => r.change !== 'removed').map(r => [r.name as string, r.id as number]));
+    const inserted = await insertRows(
+      tx,
+      'catalog_item_versions',
+      versions as unknown as Array<Record<string, unknown>>,
+      {
+        returning: ['id', 'name', 'change'],
+      },
+    );
+    const versionIds = new Map(
+      inserted
+        .filter(r => r.change !== 'removed')
+        .map(r => [r.name as string, r.id as number]),
+    );
 
     const updated: CatalogItem[] = [];
     const rows = pending.map(p => {
@@ -162,20 +198,40 @@ export async function applyCatalogChanges(
           createdAt: before.created_at,
           updatedAt: before.updated_at,
         });
-        return isSameLocation(before, p.write.source) ? { ...row, source_commit: before.source_commit } : row;
+        return isSameLocation(before, p.write.source)
+          ? { ...row, source_commit: before.source_commit }
+          : row;
       }
       const createdAt = p.before?.created_at ?? syncedAt;
-      updated.push({ name, definition: p.write.definition, source: p.write.source, createdAt, updatedAt: syncedAt });
-      return toCatalogItemRow(p.write, { hash: p.hash, versionId: versionIds.get(name)!, createdAt, updatedAt: syncedAt });
+      updated.push({
+        name,
+        definition: p.write.definition,
+        source: p.write.source,
+        createdAt,
+        updatedAt: syncedAt,
+      });
+      return toCatalogItemRow(p.write, {
+        hash: p.hash,
+        versionId: versionIds.get(name)!,
+        createdAt,
+        updatedAt: syncedAt,
+      });
     });
-    await insertRows(tx, 'catalog_items', rows as unknown as Array<Record<string, unknown>>, {
-      onConflict: { key: ['name'], merge: MERGED_COLUMNS },
-    });
+    await insertRows(
+      tx,
+      'catalog_items',
+      rows as unknown as Array<Record<string, unknown>>,
+      {
+        onConflict: { key: ['name'], merge: MERGED_COLUMNS },
+      },
+    );
     for (const slice of chunk(removed, NAMES_PER_STATEMENT)) {
       await tx('catalog_items').whereIn('name', slice).delete();
     }
     if (pending.length > 0 || removed.length > 0) {
-      await tx('counters').where({ name: CATALOG_GENERATION }).increment('value', 1);
+      await tx('counters')
+        .where({ name: CATALOG_GENERATION })
+        .increment('value', 1);
     }
     return { updated, removed };
   });
@@ -192,21 +248,30 @@ function assertDistinctNames(upserts: string[], deletes: string[]) {
   }
   if (repeated.size > 0) {
     throw new InputError(
-      `A catalog change may name an item only once, but these appear more than once: ${[...repeated].join(', ')}`,
+      `A catalog change may name an item only once, but these appear more than once: ${[
+        ...repeated,
+      ].join(', ')}`,
     );
   }
 }
 
-function isSameLocation(before: ExistingRow, source: CatalogItemWrite['source']) {
+function isSameLocation(
+  before: ExistingRow,
+  source: CatalogItemWrite['source'],
+) {
   return (
     before.source_id === source.id &&
     before.source_url === source.url &&
     before.source_path === source.path &&
-    (before.source_line === null ? undefined : Number(before.source_line)) === source.line
+    (before.source_line === null ? undefined : Number(before.source_line)) ===
+      source.line
   );
 }
 
-async function readExisting(tx: Knex.Transaction, names: string[]): Promise<Map<string, ExistingRow>> {
+async function readExisting(
+  tx: Knex.Transaction,
+  names: string[],
+): Promise<Map<string, ExistingRow>> {
   const existing = new Map<string, ExistingRow>();
   for (const slice of chunk(names, NAMES_PER_STATEMENT)) {
     const rows: ExistingRow[] = await tx('catalog_items')
@@ -231,10 +296,15 @@ async function readExisting(tx: Knex.Transaction, names: string[]): Promise<Map<
 }
 
 /** The stored definitions (JSON text) of the named current items. */
-async function readDefinitions(tx: Knex.Transaction, names: string[]): Promise<Map<string, string>> {
+async function readDefinitions(
+  tx: Knex.Transaction,
+  names: string[],
+): Promise<Map<string, string>> {
   const definitions = new Map<string, string>();
   for (const slice of chunk(names, NAMES_PER_STATEMENT)) {
-    const rows: Array<{ name: string; definition: string }> = await tx('catalog_items as i')
+    const rows: Array<{ name: string; definition: string }> = await tx(
+      'catalog_items as i',
+    )
       .join('catalog_item_versions as v', 'v.id', 'i.version_id')
       .select('i.name', 'v.definition')
       .whereIn('i.name', slice);

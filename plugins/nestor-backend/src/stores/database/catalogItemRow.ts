@@ -44,7 +44,14 @@ export const CATALOG_ITEM_READ_COLUMNS = [
 /** A row read with {@link CATALOG_ITEM_READ_COLUMNS}. */
 export type CatalogItemReadRow = Pick<
   CatalogItemRow,
-  'name' | 'source_id' | 'source_url' | 'source_path' | 'source_commit' | 'source_line' | 'created_at' | 'updated_at'
+  | 'name'
+  | 'source_id'
+  | 'source_url'
+  | 'source_path'
+  | 'source_commit'
+  | 'source_line'
+  | 'created_at'
+  | 'updated_at'
 > & { definition: string };
 
 /** The hash of a definition's JSON text, to skip rewriting an unchanged item. */
@@ -55,7 +62,12 @@ export function hashDefinition(json: string): string {
 /** The row stored for one written item. */
 export function toCatalogItemRow(
   write: CatalogItemWrite,
-  stored: { hash: string; versionId: number | string; createdAt: string; updatedAt: string },
+  stored: {
+    hash: string;
+    versionId: number | string;
+    createdAt: string;
+    updatedAt: string;
+  },
 ): CatalogItemRow {
   const { metadata, spec } = write.definition;
   const visibility = spec.visibility ?? { public: true };
@@ -67,9 +79,17 @@ export function toCatalogItemRow(
     engine: spec.engine,
     version: spec.version,
     visibility_public: 'public' in visibility && visibility.public === true,
-    visibility_teams: 'teams' in visibility ? toDelimitedList(visibility.teams) : '',
+    visibility_teams:
+      'teams' in visibility ? toDelimitedList(visibility.teams) : '',
     tags: toDelimitedList(tags),
-    search_text: [metadata.name, metadata.title ?? '', metadata.description ?? '', ...tags].join('\n').toLowerCase(),
+    search_text: [
+      metadata.name,
+      metadata.title ?? '',
+      metadata.description ?? '',
+      ...tags,
+    ]
+      .join('\n')
+      .toLowerCase(),
     version_id: stored.versionId,
     definition_hash: stored.hash,
     source_id: write.source.id,
@@ -95,13 +115,18 @@ export function fromCatalogItemRow(row: CatalogItemReadRow): CatalogItem {
 
 /** Where the item of a row was read from. */
 export function sourceOfCatalogItemRow(
-  row: Pick<CatalogItemRow, 'source_id' | 'source_url' | 'source_path' | 'source_commit' | 'source_line'>,
+  row: Pick<
+    CatalogItemRow,
+    'source_id' | 'source_url' | 'source_path' | 'source_commit' | 'source_line'
+  >,
 ): ItemSource {
   return {
     id: row.source_id,
     url: row.source_url,
     path: row.source_path,
     commit: row.source_commit,
-    ...(row.source_line === null || row.source_line === undefined ? {} : { line: Number(row.source_line) }),
+    ...(row.source_line === null || row.source_line === undefined
+      ? {}
+      : { line: Number(row.source_line) }),
   };
 }

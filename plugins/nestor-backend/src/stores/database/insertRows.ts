@@ -31,9 +31,14 @@ export async function insertRows(
     return [];
   }
   const columns = Object.keys(rows[0]);
-  const rowsPerStatement = Math.max(1, Math.floor(MAX_BINDINGS_PER_STATEMENT / columns.length));
+  const rowsPerStatement = Math.max(
+    1,
+    Math.floor(MAX_BINDINGS_PER_STATEMENT / columns.length),
+  );
   const tuple = `(${columns.map(() => '?').join(', ')})`;
-  const head = `INSERT INTO ${quote(table)} (${columns.map(quote).join(', ')}) VALUES `;
+  const head = `INSERT INTO ${quote(table)} (${columns
+    .map(quote)
+    .join(', ')}) VALUES `;
   let tail = '';
   if (options.onConflict) {
     const { key, merge } = options.onConflict;

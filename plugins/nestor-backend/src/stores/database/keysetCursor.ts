@@ -13,14 +13,20 @@ export function encodeKeysetCursor(after: string | number): string {
  */
 export function decodeKeysetCursor(cursor: string, kind: 'string'): string;
 export function decodeKeysetCursor(cursor: string, kind: 'number'): number;
-export function decodeKeysetCursor(cursor: string, kind: 'string' | 'number'): string | number {
+export function decodeKeysetCursor(
+  cursor: string,
+  kind: 'string' | 'number',
+): string | number {
   let after: unknown;
   try {
     after = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')).after;
   } catch {
     after = undefined;
   }
-  if (typeof after !== kind || (kind === 'number' && !Number.isSafeInteger(after))) {
+  if (
+    typeof after !== kind ||
+    (kind === 'number' && !Number.isSafeInteger(after))
+  ) {
     throw new InputError(`Invalid cursor "${cursor}"`);
   }
   return after as string | number;

@@ -5,8 +5,12 @@ import { NestorStoreContractFactory, StoreGetter } from './types';
  * Creates a fresh store before each test of the enclosing `describe` and
  * cleans it up after; returns a getter for the current one.
  */
-export function useFreshStore(factory: NestorStoreContractFactory): StoreGetter {
-  let current: { store: NestorStore; cleanup?: () => Promise<void> } | undefined;
+export function useFreshStore(
+  factory: NestorStoreContractFactory,
+): StoreGetter {
+  let current:
+    | { store: NestorStore; cleanup?: () => Promise<void> }
+    | undefined;
   beforeEach(async () => {
     current = await factory();
   });
