@@ -44,8 +44,11 @@ export function validateNestorDocument(doc: unknown): DocumentValidationResult {
   }
   const rawKind = (doc as { kind?: unknown }).kind;
   const kind = typeof rawKind === 'string' ? rawKind : undefined;
-  const schema =
-    kind === 'ResourceDefinition' ? resourceDefinitionSchema : kind === 'TeamConfig' ? teamConfigSchema : undefined;
+  const schemas: Record<string, z.ZodType<unknown>> = {
+    ResourceDefinition: resourceDefinitionSchema,
+    TeamConfig: teamConfigSchema,
+  };
+  const schema = kind ? schemas[kind] : undefined;
   if (!schema) {
     return {
       ok: false,
@@ -57,5 +60,5 @@ export function validateNestorDocument(doc: unknown): DocumentValidationResult {
   if (!parsed.success) {
     return { ok: false, kind, issues: formatZodIssues(parsed.error) };
   }
-  return { ok: true, document: { kind, value: parsed.data } as NestorDocument };
+  return { ok: true, document: { kind: kind!, value: parsed.data } as NestorDocument };
 }
