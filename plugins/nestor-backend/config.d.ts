@@ -94,6 +94,10 @@ export interface Config {
       commitMessage?: string;
       author?: { name?: string; email?: string };
     };
+    /** Settings of engine modules, one block per engine (each module documents its own). */
+    engines?: {
+      [engine: string]: object;
+    };
     /** Dependency rules. */
     dependencies?: {
       /** Dependencies must be in the deployment's environment. Default true. */

@@ -115,6 +115,8 @@ const nestorConfigSchema = z
         commitMessage: 'nestor: {{action}} {{ref}} (revision {{revision}}) by {{requester}}',
         author: { name: 'Nestor', email: 'nestor@localhost' },
       }),
+    // each engine module owns and validates its own block, `nestor.engines.<name>`
+    engines: z.record(z.string(), z.unknown()).optional(),
     dependencies: z
       .object({ requireSameEnvironment: z.boolean().default(true) })
       .strict()
