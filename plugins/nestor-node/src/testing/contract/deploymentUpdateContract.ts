@@ -1,10 +1,18 @@
 /* eslint-disable jest/no-export -- a test kit: other packages call these to define their tests */
 import { Deployment } from '@nestor/plugin-nestor-common';
+import { NestorStore } from '../../store/types';
 import { createTestDeployment } from '../createTestDeployment';
 import { listAllDeployments } from './listAllDeployments';
 import { rejectedNames } from './rejectedNames';
 import { rejectionOf } from './rejectionOf';
 import { StoreGetter } from './types';
+
+async function createDb(store: NestorStore) {
+  const { deployment } = await store.deployments.create(
+    createTestDeployment({ team: 'team-a', environment: 'dev', name: 'db' }),
+  );
+  return deployment;
+}
 
 /** Listing and optimistic updates of deployments. */
 export function describeDeploymentUpdateContract(getStore: StoreGetter) {
@@ -135,13 +143,7 @@ export function describeDeploymentUpdateContract(getStore: StoreGetter) {
   describe('deployments: optimistic updates', () => {
     it('writes when the version matches and bumps it', async () => {
       const store = getStore();
-      const { deployment } = await store.deployments.create(
-        createTestDeployment({
-          team: 'team-a',
-          environment: 'dev',
-          name: 'db',
-        }),
-      );
+      const deployment = await createDb(store);
       const next: Deployment = {
         ...deployment,
         phase: 'Rendering',
@@ -172,13 +174,7 @@ export function describeDeploymentUpdateContract(getStore: StoreGetter) {
 
     it('refuses a stale version and an unknown deployment', async () => {
       const store = getStore();
-      const { deployment } = await store.deployments.create(
-        createTestDeployment({
-          team: 'team-a',
-          environment: 'dev',
-          name: 'db',
-        }),
-      );
+      const deployment = await createDb(store);
       await store.deployments.update({ ...deployment, phase: 'Validating' }, 0);
       const stale = await rejectionOf(
         store.deployments.update({ ...deployment, phase: 'Failed' }, 0),
@@ -195,13 +191,7 @@ export function describeDeploymentUpdateContract(getStore: StoreGetter) {
 
     it('lets exactly one of 50 concurrent updates from the same version win', async () => {
       const store = getStore();
-      const { deployment } = await store.deployments.create(
-        createTestDeployment({
-          team: 'team-a',
-          environment: 'dev',
-          name: 'db',
-        }),
-      );
+      const deployment = await createDb(store);
       const settled = await Promise.allSettled(
         Array.from({ length: 50 }, (_, i) =>
           store.deployments.update({ ...deployment, attempts: i + 1 }, 0),

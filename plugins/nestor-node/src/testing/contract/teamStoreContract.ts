@@ -1,6 +1,11 @@
 /* eslint-disable jest/no-export -- a test kit: other packages call these to define their tests */
 import { NESTOR_API_VERSION } from '@nestor/plugin-nestor-common';
-import { QuotaReservation, QuotaUsageRow, StoredTeam } from '../../store/types';
+import {
+  NestorStore,
+  QuotaReservation,
+  QuotaUsageRow,
+  StoredTeam,
+} from '../../store/types';
 import { StoreGetter } from './types';
 
 function team(id: string, commit = 'c1'): StoredTeam {
@@ -45,6 +50,23 @@ function reservation(
     limits: {},
     ...overrides,
   };
+}
+
+/** What the reservation helper reserves, as a release. */
+const RELEASE = {
+  team: 'team-payments',
+  environment: 'dev',
+  resourceType: 'database.postgresql',
+  monthlyCost: 100,
+};
+
+/** team-payments' usage rows as [scope, deployments, monthlyCost]. */
+async function usageOf(store: NestorStore) {
+  return sortUsage(await store.teams.getQuotaUsage('team-payments')).map(r => [
+    r.scope,
+    r.deployments,
+    r.monthlyCost,
+  ]);
 }
 
 function sortUsage(rows: QuotaUsageRow[]) {
@@ -278,19 +300,8 @@ export function describeTeamStoreContract(getStore: StoreGetter) {
       expect((await store.teams.reserveQuota(reservation({ limits }))).ok).toBe(
         false,
       );
-      await store.teams.releaseQuota({
-        team: 'team-payments',
-        environment: 'dev',
-        resourceType: 'database.postgresql',
-        monthlyCost: 100,
-      });
-      expect(
-        sortUsage(await store.teams.getQuotaUsage('team-payments')).map(r => [
-          r.scope,
-          r.deployments,
-          r.monthlyCost,
-        ]),
-      ).toEqual([
+      await store.teams.releaseQuota(RELEASE);
+      expect(await usageOf(store)).toEqual([
         ['*', 0, 0],
         ['database.postgresql', 0, 0],
       ]);
@@ -298,31 +309,15 @@ export function describeTeamStoreContract(getStore: StoreGetter) {
         ok: true,
       });
 
-      await store.teams.releaseQuota({
-        team: 'team-payments',
-        environment: 'dev',
-        resourceType: 'database.postgresql',
-        monthlyCost: 100,
-      });
-      await store.teams.releaseQuota({
-        team: 'team-payments',
-        environment: 'dev',
-        resourceType: 'database.postgresql',
-        monthlyCost: 100,
-      });
+      await store.teams.releaseQuota(RELEASE);
+      await store.teams.releaseQuota(RELEASE);
       await store.teams.releaseQuota({
         team: 'team-new',
         environment: 'dev',
         resourceType: 'x.y',
         monthlyCost: 5,
       });
-      expect(
-        sortUsage(await store.teams.getQuotaUsage('team-payments')).map(r => [
-          r.scope,
-          r.deployments,
-          r.monthlyCost,
-        ]),
-      ).toEqual([
+      expect(await usageOf(store)).toEqual([
         ['*', 0, 0],
         ['database.postgresql', 0, 0],
       ]);
