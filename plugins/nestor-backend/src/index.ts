@@ -11,6 +11,9 @@ export { CallerResolver, callerActsFor } from './services/caller/CallerResolver'
 export type { Caller } from './services/caller/CallerResolver';
 export { EngineRegistry } from './services/engines/EngineRegistry';
 export { ReadinessChecker } from './services/health/ReadinessChecker';
+export { KubernetesClusters } from './services/kubernetes/KubernetesClusters';
+export { KubernetesClusterClient, NESTOR_FIELD_MANAGER } from './services/kubernetes/KubernetesClusterClient';
+export type { KubernetesClusterConfig } from './services/kubernetes/KubernetesClusterClient';
 export {
   nestorDeploymentConditions,
   createNestorDeploymentConditionalDecision,
