@@ -61,13 +61,14 @@ export function parseSourceFile(path: string, content: Buffer | string, limits: 
     const start = doc.contents?.range?.[0] ?? doc.range[0];
     const line = lineAt(start);
     if (doc.errors.length > 0) {
-      for (const error of doc.errors) {
-        errors.push({
-          path,
-          line: error.linePos?.[0].line ?? lineAt(error.pos[0]),
-          message: `YAML syntax error in document ${index + 1}: ${firstLine(error.message)}`,
-        });
-      }
+      // the first error is the cause; the ones after it mostly follow from it
+      const [error] = doc.errors;
+      const more = doc.errors.length > 1 ? ` (and ${doc.errors.length - 1} more)` : '';
+      errors.push({
+        path,
+        line: error.linePos?.[0].line ?? lineAt(error.pos[0]),
+        message: `YAML syntax error in document ${index + 1}: ${firstLine(error.message)}${more}`,
+      });
       return;
     }
     let value: unknown;

@@ -75,7 +75,7 @@ function checkParameters(parameters: Record<string, unknown>): DefinitionIssue[]
     ];
   }
   if (!ajv.validateSchema(parameters)) {
-    return dedupe((ajv.errors ?? []).map(e => ajvIssue(base, e)));
+    return onePerField((ajv.errors ?? []).map(e => ajvIssue(base, e)));
   }
   const badPatterns = findBadPatterns(parameters, base);
   if (badPatterns.length > 0) return badPatterns;
@@ -113,7 +113,7 @@ function findBadPatterns(schema: unknown, path: Array<string | number>): Definit
   return issues;
 }
 
-function ajvIssue(base: string[], error: ErrorObject): DefinitionIssue {
+function ajvIssue(base: string[], error: ErrorObject): DefinitionIssue & { keyword: string } {
   const segments = error.instancePath
     .split('/')
     .slice(1)
@@ -122,17 +122,26 @@ function ajvIssue(base: string[], error: ErrorObject): DefinitionIssue {
     error.keyword === 'enum' && Array.isArray(error.params.allowedValues)
       ? `: ${error.params.allowedValues.map(v => JSON.stringify(v)).join(', ')}`
       : '';
-  return issue([...base, ...segments], `not a valid JSON Schema: ${error.message ?? error.keyword}${detail}`);
+  return {
+    ...issue([...base, ...segments], `not a valid JSON Schema: ${error.message ?? error.keyword}${detail}`),
+    keyword: error.keyword,
+  };
 }
 
-function dedupe(issues: DefinitionIssue[]): DefinitionIssue[] {
-  const seen = new Set<string>();
-  return issues.filter(i => {
-    const key = `${i.field}\n${i.message}`;
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
+/**
+ * A wrong keyword fails several meta-schema branches (for `type: huge`: the
+ * enum of type names, "must be array", and the `anyOf` around both); the
+ * first specific one is kept per field.
+ */
+function onePerField(issues: Array<DefinitionIssue & { keyword: string }>): DefinitionIssue[] {
+  const byField = new Map<string, DefinitionIssue & { keyword: string }>();
+  for (const i of issues) {
+    const kept = byField.get(i.field);
+    if (!kept || (kept.keyword === 'anyOf' && i.keyword !== 'anyOf') || (i.keyword === 'enum' && kept.keyword !== 'enum')) {
+      byField.set(i.field, i);
+    }
+  }
+  return [...byField.values()].map(({ keyword: _keyword, ...i }) => i);
 }
 
 function issue(path: Array<string | number>, message: string): DefinitionIssue {
