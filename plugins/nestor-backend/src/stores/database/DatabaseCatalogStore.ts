@@ -101,9 +101,7 @@ export class DatabaseCatalogStore implements CatalogStore {
     return items.sort((a, b) => (a.name < b.name ? -1 : 1));
   }
 
-  async listItems(
-    query: CatalogListQuery,
-  ): Promise<{
+  async listItems(query: CatalogListQuery): Promise<{
     items: CatalogItem[];
     nextCursor?: string;
     totalCount: number;

@@ -144,7 +144,7 @@ export async function applyCatalogChanges(
         p.fields =
           stored === undefined
             ? []
-            : changedFields(JSON.parse(stored), JSON.parse(p.json));
+            : changedFields(JSON.parse(stored), p.write.definition);
       }
     }
     const isNewVersion = (p: PendingWrite) =>
