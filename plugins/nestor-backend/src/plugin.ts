@@ -10,10 +10,14 @@ import {
 } from '@nestor/plugin-nestor-node';
 import { readNestorConfig } from './config/readNestorConfig';
 import { createRouter } from './router';
+import { createCatalogRoutes } from './routes/catalog';
 import { createEnginesRoutes } from './routes/engines';
 import { createEventsRoutes } from './routes/events';
 import { createHealthRoutes } from './routes/health';
+import { createWebhooksRoutes } from './routes/webhooks';
 import { CallerResolver } from './services/caller/CallerResolver';
+import { CatalogService } from './services/catalog/CatalogService';
+import { CatalogSyncService } from './services/catalog/CatalogSyncService';
 import { EngineRegistry } from './services/engines/EngineRegistry';
 import { EventBus } from './services/events/EventBus';
 import { EventRetention } from './services/events/EventRetention';
@@ -62,6 +66,7 @@ export const nestorPlugin = createBackendPlugin({
         permissions: coreServices.permissions,
         permissionsRegistry: coreServices.permissionsRegistry,
         catalog: catalogServiceRef,
+        cache: coreServices.cache,
       },
       async init(deps) {
         const { config, logger, database, httpRouter, httpAuth, userInfo, events, lifecycle, scheduler, metrics } = deps;
@@ -95,6 +100,17 @@ export const nestorPlugin = createBackendPlugin({
           await eventBus.stop();
         });
         const teamServices = createTeamServices({ ...deps, store, events: eventBus, callers });
+        const catalogReads = CatalogService.create({ store: store.catalog, cache: deps.cache, logger });
+        const catalogSync = await CatalogSyncService.fromConfig({
+          config,
+          sources: nestorConfig.sources,
+          store,
+          events: eventBus,
+          logger: logger.child({ service: 'catalog-sync' }),
+          policyValidator: teamServices.policyValidator,
+          onChange: () => catalogReads.invalidate(),
+        });
+        await catalogSync.schedule(scheduler, nestorConfig.sync.schedule);
         const readiness = ReadinessChecker.create();
         readiness.addCheck('store', () => store.ping());
         readiness.addCheck(
@@ -108,14 +124,18 @@ export const nestorPlugin = createBackendPlugin({
           },
           { critical: false },
         );
+        readiness.addCheck('sources', () => catalogSync.health(), { critical: false });
 
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });
+        httpRouter.addAuthPolicy({ path: '/webhooks', allow: 'unauthenticated' });
         httpRouter.addAuthPolicy({ path: '/events', allow: 'user-cookie' });
         httpRouter.use(
           createRouter({
+            rawBodyRoutes: [createWebhooksRoutes({ sync: catalogSync, logger })],
             routes: [
               createHealthRoutes({ readiness }),
               createEnginesRoutes({ engines: registry, callers }),
+              createCatalogRoutes({ callers, access: teamServices.access, catalog: catalogReads, sync: catalogSync }),
               createEventsRoutes({ hub: eventHub, callers, access: teamServices.access }),
               teamServices.routes,
             ],

@@ -155,6 +155,18 @@ export class CatalogSyncService {
   }
 
   /**
+   * The `sources` readiness check: degraded (never down: the buffet still
+   * serves its last good state) while a source has not synced yet or its
+   * last sync failed.
+   */
+  async health(): Promise<{ status: 'degraded'; message: string } | undefined> {
+    const problems = (await this.listStatuses())
+      .filter(s => s.status === 'failed' || s.status === 'never')
+      .map(s => `${s.id}: ${s.status === 'never' ? 'not synced yet' : s.message ?? 'sync failed'}`);
+    return problems.length > 0 ? { status: 'degraded', message: problems.join('; ') } : undefined;
+  }
+
+  /**
    * Registers one scheduled task per source (`nestor-catalog-sync-<id>`,
    * global scope). Later triggers go through the scheduler, so a sync runs on
    * one replica at a time.
@@ -236,10 +248,10 @@ export class CatalogSyncService {
         events,
         logger,
         policyValidator: this.#options.policyValidator,
+        onChange,
         limits: this.#limits,
         signal,
       });
-      if (result.updated.length + result.removed.length > 0 && onChange) await onChange();
       logger.info(
         `Synced catalog source ${id} at ${result.status.lastCommit}: ${result.full ? 'full' : 'incremental'}, ` +
           `${result.filesParsed} file(s) parsed, ${result.updated.length} item(s) written, ${result.removed.length} removed, ` +

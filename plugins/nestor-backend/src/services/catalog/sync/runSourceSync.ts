@@ -27,6 +27,8 @@ export interface SourceSyncContext {
   events: NestorEventPublisher;
   logger: LoggerService;
   policyValidator?: PolicySetValidator;
+  /** called once items were written or removed, before the status says so (drops read caches) */
+  onChange?: () => Promise<void>;
   limits: ParseLimits;
   signal?: AbortSignal;
 }
@@ -132,6 +134,7 @@ export async function runSourceSync(ctx: SourceSyncContext): Promise<SourceSyncR
   );
   const allErrors = [...keptErrors, ...errors].sort(byPathAndLine);
 
+  if (written.updated.length + written.removed.length > 0) await ctx.onChange?.();
   const removedNames = new Set(written.removed);
   await publishEvents(ctx, {
     updated: written.updated,

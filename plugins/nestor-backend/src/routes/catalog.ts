@@ -1,0 +1,96 @@
+import { InputError } from '@backstage/errors';
+import {
+  CatalogListResponse,
+  CatalogSourcesResponse,
+  CatalogVersionsResponse,
+  dnsLabelSchema,
+  formatZodIssues,
+  nestorCatalogSyncPermission,
+  semverSchema,
+} from '@nestor/plugin-nestor-common';
+import { Router as ExpressRouter } from 'express';
+import Router from 'express-promise-router';
+import { z } from 'zod';
+import { AccessService } from '../permissions/AccessService';
+import { CallerResolver } from '../services/caller/CallerResolver';
+import { CatalogService } from '../services/catalog/CatalogService';
+import { CatalogSyncService } from '../services/catalog/CatalogSyncService';
+
+const filter = z.string().min(1).max(253);
+
+const listQuerySchema = z
+  .object({
+    q: z.string().max(200).optional(),
+    type: filter.optional(),
+    engine: filter.optional(),
+    tag: filter.optional(),
+    owner: filter.optional(),
+    limit: z.coerce.number().int().min(1).max(500).default(50),
+    cursor: z.string().min(1).max(1000).optional(),
+  })
+  .strict();
+
+const itemQuerySchema = z.object({ version: semverSchema.optional() }).strict();
+
+function parse<T extends z.ZodType>(schema: T, value: unknown, what: string): z.output<T> {
+  const parsed = schema.safeParse(value ?? {});
+  if (parsed.success) return parsed.data;
+  const reasons = formatZodIssues(parsed.error).map(i => `${i.field}: ${i.message}`);
+  throw new InputError(`Invalid ${what}: ${reasons.join('; ')}`);
+}
+
+/** What {@link createCatalogRoutes} needs. @public */
+export interface CatalogRoutesOptions {
+  callers: CallerResolver;
+  access: AccessService;
+  catalog: CatalogService;
+  sync: CatalogSyncService;
+}
+
+/**
+ * `GET /catalog`, `GET /catalog/{name}` (`?version=`),
+ * `GET /catalog/{name}/versions`, `GET /catalog/sources` and
+ * `POST /catalog/sources/{id}/sync`. Items the caller may not see answer 404
+ * like missing ones; a sync needs `nestor.catalog.sync`.
+ * @public
+ */
+export function createCatalogRoutes(options: CatalogRoutesOptions): ExpressRouter {
+  const { callers, access, catalog, sync } = options;
+  const router = Router();
+
+  router.get('/catalog', async (req, res) => {
+    const query = parse(listQuerySchema, req.query, 'query');
+    const caller = await callers.resolve(req);
+    const body: CatalogListResponse = await catalog.list(await access.catalog(caller), query);
+    res.json(body);
+  });
+
+  router.get('/catalog/sources', async (req, res) => {
+    await callers.resolve(req);
+    const body: CatalogSourcesResponse = { items: await sync.listStatuses() };
+    res.json(body);
+  });
+
+  router.post('/catalog/sources/:id/sync', async (req, res) => {
+    const caller = await callers.resolve(req);
+    await access.authorize(caller, nestorCatalogSyncPermission);
+    await sync.trigger(req.params.id);
+    res.status(202).json({ sourceId: req.params.id, status: 'accepted' });
+  });
+
+  router.get('/catalog/:name', async (req, res) => {
+    const name = parse(dnsLabelSchema, req.params.name, 'item name');
+    const { version } = parse(itemQuerySchema, req.query, 'query');
+    const caller = await callers.resolve(req);
+    res.json(await catalog.get(await access.catalog(caller), name, { version }));
+  });
+
+  router.get('/catalog/:name/versions', async (req, res) => {
+    const name = parse(dnsLabelSchema, req.params.name, 'item name');
+    const caller = await callers.resolve(req);
+    const body: CatalogVersionsResponse = { items: await catalog.versions(await access.catalog(caller), name) };
+    res.json(body);
+  });
+
+  return router;
+}
