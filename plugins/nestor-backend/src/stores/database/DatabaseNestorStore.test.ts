@@ -17,16 +17,38 @@ if (!databases.supports('POSTGRES_15')) {
   );
 }
 
-describe.each(databases.eachSupportedId())(
-  'DatabaseNestorStore on %s',
-  (databaseId: TestDatabaseId) => {
-    runNestorStoreContractTests(databaseId, async () => {
-      const knex = await databases.init(databaseId);
+/**
+ * A fresh store per contract test. On PostgreSQL one database serves the whole
+ * file and is emptied before each test: creating (and, at the end, dropping)
+ * a database per test costs seconds each on a busy server.
+ */
+function freshStores(databaseId: TestDatabaseId) {
+  let shared: Knex | undefined;
+  return async () => {
+    if (databaseId.startsWith('POSTGRES')) {
+      shared ??= await databases.init(databaseId);
+      const knex = shared;
       const store = await DatabaseNestorStore.create({
         database: { getClient: async () => knex },
       });
-      return { store, cleanup: () => knex.destroy() };
+      await knex.raw(
+        'TRUNCATE catalog_items, catalog_item_versions, source_statuses, teams, quota_usage, policy_sets, deployments, events RESTART IDENTITY',
+      );
+      await knex('counters').update({ value: 0 });
+      return { store };
+    }
+    const knex = await databases.init(databaseId);
+    const store = await DatabaseNestorStore.create({
+      database: { getClient: async () => knex },
     });
+    return { store, cleanup: () => knex.destroy() };
+  };
+}
+
+describe.each(databases.eachSupportedId())(
+  'DatabaseNestorStore on %s',
+  (databaseId: TestDatabaseId) => {
+    runNestorStoreContractTests(databaseId, freshStores(databaseId));
 
     describe('on one database shared by replicas', () => {
       let knex: Knex;
