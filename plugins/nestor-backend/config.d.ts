@@ -85,8 +85,10 @@ export interface Config {
       backoffMs?: number;
       /** Deployments worked on at once by this replica. Default 4. */
       concurrency?: number;
-      /** Deployments of one team worked on at once. Default 2. */
+      /** Deployments of one team worked on at once by this replica. Default 2. */
       perTeamConcurrency?: number;
+      /** How often the status of a syncing deployment (and of dependencies it waits for) is read, in ms. Default 5000. */
+      statusPollMs?: number;
     };
     /** GitOps delivery. */
     gitops?: {

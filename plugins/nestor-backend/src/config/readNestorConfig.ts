@@ -91,6 +91,7 @@ const nestorConfigSchema = z
         backoffMs: z.number().int().positive().default(1000),
         concurrency: z.number().int().positive().default(4),
         perTeamConcurrency: z.number().int().positive().default(2),
+        statusPollMs: z.number().int().positive().default(5000),
       })
       .strict()
       .default({
@@ -101,6 +102,7 @@ const nestorConfigSchema = z
         backoffMs: 1000,
         concurrency: 4,
         perTeamConcurrency: 2,
+        statusPollMs: 5000,
       }),
     gitops: z
       .object({
