@@ -25,8 +25,8 @@ describe('buffetItemEntity', () => {
           { url: 'https://backstage.acme.example/create/templates/nestor/postgres-database', title: 'Order', icon: 'add' },
         ],
         annotations: {
-          'backstage.io/managed-by-location': 'url:https://backstage.acme.example/api/nestor/catalog/postgres-database',
-          'backstage.io/managed-by-origin-location': 'url:https://backstage.acme.example/api/nestor/catalog/postgres-database',
+          'backstage.io/managed-by-location': 'nestor:catalog/postgres-database',
+          'backstage.io/managed-by-origin-location': 'nestor:catalog/postgres-database',
           'backstage.io/view-url':
             'https://github.com/acme/buffet/blob/0123456789abcdef0123456789abcdef01234567/resources/postgres-database.yaml#L4',
           'nestor.io/resource-name': 'postgres-database',
@@ -83,7 +83,7 @@ describe('buffetItemEntity', () => {
     expect(entity.kind).toBe('Resource');
     expect(entity.metadata.annotations).toMatchObject({
       'backstage.io/techdocs-ref': 'url:https://github.com/acme/buffet/tree/main/docs/postgres',
-      'backstage.io/managed-by-location': 'url:https://backstage.acme.example/api/nestor/catalog/postgres-database',
+      'backstage.io/managed-by-location': 'nestor:catalog/postgres-database',
       'nestor.io/resource-name': 'postgres-database',
     });
     expect(entity.metadata.annotations).not.toHaveProperty('not a key!');

@@ -61,7 +61,7 @@ export function buffetItemAnnotations(item: CatalogItem, context: EntityContext)
   const { spec } = item.definition;
   const file = gitFileUrl(item.source, context.integrations);
   return {
-    ...nestorLocation(`${context.nestorApiUrl}/catalog/${encodeURIComponent(item.name)}`),
+    ...nestorLocation(`catalog/${item.name}`),
     [NESTOR_ANNOTATIONS.resourceName]: item.name,
     [NESTOR_ANNOTATIONS.resourceVersion]: spec.version,
     [NESTOR_ANNOTATIONS.resourceType]: spec.type,

@@ -27,8 +27,8 @@ describe('deploymentEntity', () => {
         tags: ['nestor', 'nestor-deployment', 'dev'],
         links: [{ url: 'https://backstage.acme.example/nestor/deployments/dep-42', title: 'Open in Nestor', icon: 'dashboard' }],
         annotations: {
-          'backstage.io/managed-by-location': 'url:https://backstage.acme.example/api/nestor/deployments/dep-42',
-          'backstage.io/managed-by-origin-location': 'url:https://backstage.acme.example/api/nestor/deployments/dep-42',
+          'backstage.io/managed-by-location': 'nestor:deployments/team-payments/dev/orders-db',
+          'backstage.io/managed-by-origin-location': 'nestor:deployments/team-payments/dev/orders-db',
           'nestor.io/deployment-ref': 'team-payments/dev/orders-db',
           'nestor.io/deployment-id': 'dep-42',
           'nestor.io/team': 'team-payments',

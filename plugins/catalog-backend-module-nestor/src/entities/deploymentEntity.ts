@@ -54,7 +54,7 @@ export function deploymentEntity(deployment: Deployment, context: EntityContext)
       tags: toEntityTags([NESTOR_TAG, NESTOR_DEPLOYMENT_TAG, deployment.environment]),
       links: links(deployment, context),
       annotations: {
-        ...nestorLocation(`${context.nestorApiUrl}/deployments/${encodeURIComponent(deployment.id)}`),
+        ...nestorLocation(`deployments/${deployment.ref}`),
         [NESTOR_ANNOTATIONS.deploymentRef]: deployment.ref,
         [NESTOR_ANNOTATIONS.deploymentId]: deployment.id,
         [NESTOR_ANNOTATIONS.team]: deployment.team,

@@ -10,8 +10,6 @@ export interface EntityContext {
   namespace: string;
   /** namespace of the teams' Group entities (a team id is a Group name) */
   groupNamespace: string;
-  /** the Nestor API as browsers reach it, e.g. `https://backstage.acme.io/api/nestor` */
-  nestorApiUrl: string;
   /** the app's base URL (`app.baseUrl`), for links to the Create page */
   appBaseUrl?: string;
   /** where Nestor's frontend is mounted, e.g. `https://backstage.acme.io/nestor`; no app links when absent */

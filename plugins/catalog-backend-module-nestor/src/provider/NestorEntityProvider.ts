@@ -86,18 +86,13 @@ export class NestorEntityProvider implements EntityProvider {
     const integrations = ScmIntegrations.fromConfig(config);
     const appBaseUrl = config.getOptionalString('app.baseUrl')?.replace(/\/+$/, '');
     const logger = options.logger.child({ target: 'nestor' });
-    let nestorApiUrl: string | undefined;
-    const context = async (): Promise<EntityContext> => {
-      nestorApiUrl ??= (await discovery.getExternalBaseUrl('nestor')).replace(/\/+$/, '');
-      return {
-        namespace: providerConfig.namespace,
-        groupNamespace: providerConfig.groupNamespace,
-        nestorApiUrl,
-        appBaseUrl,
-        nestorAppUrl: appBaseUrl ? `${appBaseUrl}${providerConfig.appPath}` : undefined,
-        integrations,
-        onDropped: message => logger.warn(message),
-      };
+    const context: EntityContext = {
+      namespace: providerConfig.namespace,
+      groupNamespace: providerConfig.groupNamespace,
+      appBaseUrl,
+      nestorAppUrl: appBaseUrl ? `${appBaseUrl}${providerConfig.appPath}` : undefined,
+      integrations,
+      onDropped: message => logger.warn(message),
     };
     const reader = NestorEntityReader.create({
       client,

@@ -31,13 +31,12 @@ function isGone(deployment: Deployment): boolean {
  */
 export class NestorEntityReader {
   readonly #client: NestorClient;
-  readonly #context: () => Promise<EntityContext>;
+  readonly #context: EntityContext;
   readonly #options: { templates: boolean; deployments: boolean };
 
   static create(options: {
     client: NestorClient;
-    /** resolved on each read: the API's external URL comes from discovery */
-    context: () => Promise<EntityContext>;
+    context: EntityContext;
     templates: boolean;
     deployments: boolean;
   }): NestorEntityReader {
@@ -46,7 +45,7 @@ export class NestorEntityReader {
 
   private constructor(options: {
     client: NestorClient;
-    context: () => Promise<EntityContext>;
+    context: EntityContext;
     templates: boolean;
     deployments: boolean;
   }) {
@@ -57,7 +56,7 @@ export class NestorEntityReader {
 
   /** Every entity the provider publishes now. */
   async readAll(): Promise<Entity[]> {
-    const context = await this.#context();
+    const context = this.#context;
     const items: CatalogItem[] = [];
     for (let cursor: string | undefined, first = true; first || cursor; first = false) {
       const page = await this.#client.listCatalog({ limit: PAGE_SIZE, cursor });
@@ -77,7 +76,7 @@ export class NestorEntityReader {
 
   /** The entities of buffet items by name; an item Nestor no longer has is removed. */
   async readItems(names: Iterable<string>): Promise<EntityDelta> {
-    const context = await this.#context();
+    const context = this.#context;
     const delta: EntityDelta = { added: [], removed: [] };
     for (const name of names) {
       const refs = (kinds: string[]) => kinds.map(kind => stringifyEntityRef({ kind, namespace: context.namespace, name }));
@@ -101,7 +100,7 @@ export class NestorEntityReader {
    * it); a deployment Nestor no longer has, or that is `Deleted`, is removed.
    */
   async readDeployments(refs: Map<string, string | undefined>): Promise<EntityDelta> {
-    const context = await this.#context();
+    const context = this.#context;
     const delta: EntityDelta = { added: [], removed: [] };
     if (!this.#options.deployments) return delta;
     for (const [ref, id] of refs) {

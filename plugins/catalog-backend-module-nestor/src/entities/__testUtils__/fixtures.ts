@@ -9,7 +9,6 @@ export function testContext(overrides: Partial<EntityContext> = {}): EntityConte
   return {
     namespace: 'nestor',
     groupNamespace: 'default',
-    nestorApiUrl: 'https://backstage.acme.example/api/nestor',
     appBaseUrl: 'https://backstage.acme.example',
     nestorAppUrl: 'https://backstage.acme.example/nestor',
     integrations: ScmIntegrations.fromConfig(
