@@ -1,0 +1,146 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { TransientEngineError } from '@nestor/plugin-nestor-node';
+import { GitHttpServer, GitWorkTree } from '@nestor/test-utils';
+import { GitRepositoryCommitter } from './GitRepositoryCommitter';
+
+// Real Git: bare repositories served over HTTP by `git http-backend`, read
+// back with the git CLI.
+describe('GitRepositoryCommitter', () => {
+  let server: GitHttpServer;
+  let repo: string;
+  const dirs: string[] = [];
+  const trees: GitWorkTree[] = [];
+
+  function committer(options: { maxAttempts?: number; credentials?: () => Promise<{ username: string; password: string }> } = {}) {
+    const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'nestor-gitops-'));
+    dirs.push(workDir);
+    return GitRepositoryCommitter.create({ workDir, author: { name: 'Nestor', email: 'nestor@example.org' }, ...options });
+  }
+
+  async function checkout(): Promise<GitWorkTree> {
+    const tree = await GitWorkTree.create(server.authenticatedUrl('infra'));
+    trees.push(tree);
+    await tree.git('fetch', '--quiet', 'origin', 'main');
+    await tree.git('checkout', '--quiet', '-B', 'main', 'origin/main');
+    return tree;
+  }
+
+  beforeEach(async () => {
+    server = await GitHttpServer.start();
+    repo = await server.createRepo('infra');
+  });
+  afterEach(async () => {
+    for (const t of trees.splice(0)) await t.remove();
+    for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
+    await server.stop();
+  });
+
+  const claim = (name: string, size = 'small') => ({ path: 'claim.yaml', content: `kind: PostgresDatabase\nmetadata:\n  name: ${name}\nspec:\n  size: ${size}\n` });
+
+  it('commits folders into an empty repository, then commits nothing when the content is already there', async () => {
+    const c = committer();
+    const first = await c.commit({
+      repo,
+      branch: 'main',
+      message: 'nestor: deploy team-a/dev/orders-db (revision 1) by user:default/jane\n',
+      folders: [{ path: 'nestor/dev/orders-db', files: [claim('orders-db'), { path: 'extra/notes.txt', content: 'hi\n' }] }],
+    });
+    expect(first).toMatchObject({ changed: true, attempts: 1 });
+    const tree = await checkout();
+    expect(await tree.head()).toBe(first.commit);
+    expect(fs.readFileSync(path.join(tree.dir, 'nestor/dev/orders-db/claim.yaml'), 'utf8')).toContain('name: orders-db');
+    expect(fs.readFileSync(path.join(tree.dir, 'nestor/dev/orders-db/extra/notes.txt'), 'utf8')).toBe('hi\n');
+    expect(await tree.git('log', '-1', '--format=%an <%ae>|%s')).toBe('Nestor <nestor@example.org>|nestor: deploy team-a/dev/orders-db (revision 1) by user:default/jane');
+
+    const again = await c.commit({ repo, branch: 'main', message: 'again', folders: [{ path: 'nestor/dev/orders-db', files: [claim('orders-db'), { path: 'extra/notes.txt', content: 'hi\n' }] }] });
+    expect(again).toEqual({ commit: first.commit, changed: false, attempts: 0 });
+    expect(await c.readFolder(repo, 'main', 'nestor/dev/orders-db')).toEqual(
+      new Map([
+        ['claim.yaml', claim('orders-db').content],
+        ['extra/notes.txt', 'hi\n'],
+      ]),
+    );
+  });
+
+  it('replaces a folder exactly and removes an emptied one, leaving other files alone', async () => {
+    const c = committer();
+    await c.commit({ repo, branch: 'main', message: 'one', folders: [{ path: 'nestor/dev/a', files: [claim('a'), { path: 'old.yaml', content: 'x' }] }] });
+    const tree = await checkout();
+    await tree.commitAndPush({ 'README.md': '# infra\n' }, 'human edit');
+    await c.commit({
+      repo,
+      branch: 'main',
+      message: 'two',
+      folders: [
+        { path: 'nestor/dev/a', files: [claim('a', 'large')] },
+        { path: 'nestor/dev/b', files: [claim('b')] },
+      ],
+    });
+    await tree.git('pull', '--quiet', 'origin', 'main');
+    expect(fs.existsSync(path.join(tree.dir, 'nestor/dev/a/old.yaml'))).toBe(false);
+    expect(fs.readFileSync(path.join(tree.dir, 'nestor/dev/a/claim.yaml'), 'utf8')).toContain('size: large');
+    expect(fs.readFileSync(path.join(tree.dir, 'README.md'), 'utf8')).toBe('# infra\n');
+
+    await c.commit({ repo, branch: 'main', message: 'three', folders: [{ path: 'nestor/dev/a', files: [] }] });
+    await tree.git('pull', '--quiet', 'origin', 'main');
+    expect(fs.existsSync(path.join(tree.dir, 'nestor/dev/a'))).toBe(false);
+    expect(fs.existsSync(path.join(tree.dir, 'nestor/dev/b/claim.yaml'))).toBe(true);
+  });
+
+  it('rebases on a branch that moved (non-fast-forward push) and commits once', async () => {
+    const c = committer();
+    await c.commit({ repo, branch: 'main', message: 'first', folders: [{ path: 'nestor/dev/a', files: [claim('a')] }] });
+    const human = await checkout();
+    const theirs = await human.commitAndPush({ 'nestor/prod/other/claim.yaml': 'kind: X\n' }, 'someone else');
+
+    const result = await c.commit({ repo, branch: 'main', message: 'deploy b', folders: [{ path: 'nestor/dev/b', files: [claim('b')] }] });
+    expect(result).toMatchObject({ changed: true, attempts: 2 });
+    await human.git('pull', '--quiet', 'origin', 'main');
+    const log = (await human.git('log', '--format=%s|%P')).split('\n');
+    expect(log.map(l => l.split('|')[0])).toEqual(['deploy b', 'someone else', 'first']);
+    expect(log[0].split('|')[1]).toBe(theirs);
+    expect(fs.existsSync(path.join(human.dir, 'nestor/prod/other/claim.yaml'))).toBe(true);
+    expect(fs.existsSync(path.join(human.dir, 'nestor/dev/b/claim.yaml'))).toBe(true);
+  });
+
+  it('loses nothing when two replicas commit to one branch at the same time', async () => {
+    const a = committer();
+    const b = committer();
+    await a.commit({ repo, branch: 'main', message: 'seed', folders: [{ path: 'nestor/seed', files: [claim('seed')] }] });
+    await Promise.all(
+      [0, 1, 2, 3].flatMap(i => [
+        a.commit({ repo, branch: 'main', message: `a${i}`, folders: [{ path: `nestor/dev/a${i}`, files: [claim(`a${i}`)] }] }),
+        b.commit({ repo, branch: 'main', message: `b${i}`, folders: [{ path: `nestor/dev/b${i}`, files: [claim(`b${i}`)] }] }),
+      ]),
+    );
+    const tree = await checkout();
+    const subjects = (await tree.git('log', '--format=%s')).split('\n');
+    expect(subjects.sort()).toEqual(['a0', 'a1', 'a2', 'a3', 'b0', 'b1', 'b2', 'b3', 'seed']);
+    expect(fs.readdirSync(path.join(tree.dir, 'nestor/dev')).sort()).toEqual(['a0', 'a1', 'a2', 'a3', 'b0', 'b1', 'b2', 'b3']);
+  }, 60_000);
+
+  it('gives up with a transient error when the branch keeps moving past its attempts', async () => {
+    const c = committer({ maxAttempts: 1 });
+    await c.commit({ repo, branch: 'main', message: 'first', folders: [{ path: 'nestor/dev/a', files: [claim('a')] }] });
+    const human = await checkout();
+    await human.commitAndPush({ 'x.txt': 'x' }, 'moved');
+    const error = await c.commit({ repo, branch: 'main', message: 'b', folders: [{ path: 'nestor/dev/b', files: [claim('b')] }] }).catch(e => e);
+    expect(error).toBeInstanceOf(TransientEngineError);
+    expect(error.message).toContain('rejected 1 times');
+  });
+
+  it('uses credentials, and fails without retry when they are refused', async () => {
+    await server.stop();
+    server = await GitHttpServer.start({ auth: { username: 'nestor', password: 's3cret' } });
+    repo = await server.createRepo('infra');
+    const good = committer({ credentials: async () => ({ username: 'nestor', password: 's3cret' }) });
+    expect((await good.commit({ repo, branch: 'main', message: 'm', folders: [{ path: 'x', files: [claim('x')] }] })).changed).toBe(true);
+    const bad = committer({ credentials: async () => ({ username: 'nestor', password: 'wrong' }) });
+    const error = await bad.commit({ repo, branch: 'main', message: 'm', folders: [{ path: 'y', files: [claim('y')] }] }).catch(e => e);
+    expect(error).not.toBeInstanceOf(TransientEngineError);
+    expect(error.message).toMatch(/GitOps fetch .* failed: the server refused the credentials/);
+    expect(error.message).not.toContain('wrong');
+  });
+});

@@ -1,0 +1,238 @@
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { LoggerService } from '@backstage/backend-plugin-api';
+import { TransientEngineError } from '@nestor/plugin-nestor-node';
+import git, { Errors } from 'isomorphic-git';
+import http from 'isomorphic-git/http/node';
+import { GitAuth } from '../catalog/sources/types';
+import { redactUrlCredentials } from '../catalog/sources/redactUrlCredentials';
+import { replaceFolders } from './replaceFolders';
+import { GitOpsCommitRequest, GitOpsCommitResult, GitOpsCommitter } from './types';
+
+/** Options of {@link GitRepositoryCommitter}. @public */
+export interface GitRepositoryCommitterOptions {
+  /** where the per-repository caches (bare, shallow) live */
+  workDir: string;
+  author: { name: string; email: string };
+  /** credentials for a repository URL (Backstage integrations) */
+  credentials?: (url: string) => Promise<GitAuth | undefined>;
+  /** push attempts before giving up (each rejected push fetches and rebuilds the commit) */
+  maxAttempts?: number;
+  logger?: LoggerService;
+}
+
+/**
+ * {@link GitOpsCommitter} on isomorphic-git (no `git` binary needed). Each
+ * repository and branch has a cached bare, shallow copy; commits are built
+ * directly as trees on the cached head and pushed. A push that is not a
+ * fast-forward (another replica or a person pushed meanwhile) fetches the new
+ * head, rebuilds the same folder changes on it (a rebase of our one commit)
+ * and pushes again. A change that is already on the branch is not committed
+ * again. Work on one repository is serialized within the process.
+ * @public
+ */
+export class GitRepositoryCommitter implements GitOpsCommitter {
+  readonly #options: GitRepositoryCommitterOptions;
+  readonly #locks = new Map<string, Promise<unknown>>();
+  readonly #caches = new Map<string, object>();
+
+  static create(options: GitRepositoryCommitterOptions): GitRepositoryCommitter {
+    return new GitRepositoryCommitter(options);
+  }
+
+  private constructor(options: GitRepositoryCommitterOptions) {
+    this.#options = options;
+  }
+
+  async commit(request: GitOpsCommitRequest): Promise<GitOpsCommitResult> {
+    const gitdir = this.#gitdir(request.repo, request.branch);
+    return this.#serialized(gitdir, () => this.#commit(gitdir, request));
+  }
+
+  /** The files of a folder on the branch's remote head (fetched now), path → content. */
+  async readFolder(repo: string, branch: string, folder: string): Promise<Map<string, string>> {
+    const gitdir = this.#gitdir(repo, branch);
+    return this.#serialized(gitdir, async () => {
+      const head = await this.#fetch(gitdir, repo, branch);
+      const files = new Map<string, string>();
+      if (!head) return files;
+      const cache = this.#cache(gitdir);
+      const walk = async (oid: string, prefix: string) => {
+        for (const entry of (await git.readTree({ fs, gitdir, oid, cache })).tree) {
+          if (entry.type === 'tree') await walk(entry.oid, `${prefix}${entry.path}/`);
+          else if (entry.type === 'blob') {
+            const { blob } = await git.readBlob({ fs, gitdir, oid: entry.oid, cache });
+            files.set(`${prefix}${entry.path}`, Buffer.from(blob).toString('utf8'));
+          }
+        }
+      };
+      try {
+        const { oid } = await git.readTree({ fs, gitdir, oid: head, filepath: folder, cache });
+        await walk(oid, '');
+      } catch (error) {
+        if ((error as { code?: string }).code !== Errors.NotFoundError.code) throw error;
+      }
+      return files;
+    });
+  }
+
+  async #commit(gitdir: string, request: GitOpsCommitRequest): Promise<GitOpsCommitResult> {
+    const { repo, branch } = request;
+    const maxAttempts = this.#options.maxAttempts ?? 5;
+    const cache = this.#cache(gitdir);
+    let base = await this.#cachedHead(gitdir, repo, branch);
+    let fresh = false;
+    if (base === null) {
+      base = await this.#fetch(gitdir, repo, branch);
+      fresh = true;
+    }
+    for (let attempt = 1; ; attempt++) {
+      const baseTree = base ? (await git.readCommit({ fs, gitdir, oid: base, cache })).commit.tree : undefined;
+      const tree = await replaceFolders({ gitdir, cache, baseTree, folders: request.folders });
+      if (tree === baseTree) {
+        if (!fresh) {
+          // the cached head may be stale: only the remote's head can say nothing is left to do
+          base = await this.#fetch(gitdir, repo, branch);
+          fresh = true;
+          attempt--;
+          continue;
+        }
+        return { commit: base ?? '', changed: false, attempts: attempt - 1 };
+      }
+      if (!tree) throw new Error(`refusing to push an empty tree to ${redactUrlCredentials(repo)}`);
+      const now = Math.floor(Date.now() / 1000);
+      const signature = { ...this.#options.author, timestamp: now, timezoneOffset: 0 };
+      const oid = await git.commit({
+        fs,
+        gitdir,
+        cache,
+        message: request.message,
+        author: signature,
+        committer: signature,
+        tree,
+        parent: base ? [base] : [],
+        noUpdateBranch: true,
+      });
+      await git.writeRef({ fs, gitdir, ref: `refs/heads/${branch}`, value: oid, force: true });
+      try {
+        await this.#push(gitdir, repo, branch);
+        this.#options.logger?.info(`Committed ${oid.slice(0, 12)} to ${redactUrlCredentials(repo)}#${branch} (attempt ${attempt})`);
+        return { commit: oid, changed: true, attempts: attempt };
+      } catch (error) {
+        if (!isRejectedPush(error)) throw this.#wrap(error, `push to ${repo}#${branch}`);
+        if (attempt >= maxAttempts) {
+          throw new TransientEngineError(
+            `push to ${redactUrlCredentials(repo)}#${branch} was rejected ${attempt} times (the branch keeps moving): ${(error as Error).message}`,
+          );
+        }
+        this.#options.logger?.info(`Push to ${redactUrlCredentials(repo)}#${branch} rejected (${(error as Error).message}); fetching and rebasing`);
+        base = await this.#fetch(gitdir, repo, branch);
+        fresh = true;
+      }
+    }
+  }
+
+  async #cachedHead(gitdir: string, repo: string, branch: string): Promise<string | undefined | null> {
+    if (!fs.existsSync(path.join(gitdir, 'HEAD'))) {
+      await fs.promises.mkdir(gitdir, { recursive: true });
+      await git.init({ fs, gitdir, bare: true, defaultBranch: branch });
+      await git.addRemote({ fs, gitdir, remote: 'origin', url: repo, force: true });
+      return null;
+    }
+    try {
+      return await git.resolveRef({ fs, gitdir, ref: `refs/remotes/origin/${branch}` });
+    } catch {
+      return null;
+    }
+  }
+
+  /** Fetches the branch's head; undefined when the branch does not exist yet (an empty repository). */
+  async #fetch(gitdir: string, repo: string, branch: string): Promise<string | undefined> {
+    try {
+      const result = await git.fetch({
+        fs,
+        http,
+        gitdir,
+        remote: 'origin',
+        ref: branch,
+        singleBranch: true,
+        depth: 1,
+        tags: false,
+        cache: this.#cache(gitdir),
+        ...(await this.#auth(repo)),
+      });
+      if (result.fetchHead) {
+        await git.writeRef({ fs, gitdir, ref: `refs/remotes/origin/${branch}`, value: result.fetchHead, force: true });
+      }
+      return result.fetchHead ?? undefined;
+    } catch (error) {
+      if ((error as { code?: string }).code === Errors.NotFoundError.code) return undefined;
+      throw this.#wrap(error, `fetch ${repo}#${branch}`);
+    }
+  }
+
+  async #push(gitdir: string, repo: string, branch: string) {
+    await git.push({
+      fs,
+      http,
+      gitdir,
+      remote: 'origin',
+      ref: `refs/heads/${branch}`,
+      remoteRef: `refs/heads/${branch}`,
+      cache: this.#cache(gitdir),
+      ...(await this.#auth(repo)),
+    });
+  }
+
+  async #auth(repo: string) {
+    const auth = await this.#options.credentials?.(repo);
+    return auth
+      ? { onAuth: () => ({ username: auth.username, password: auth.password }), onAuthFailure: () => ({ cancel: true }) }
+      : {};
+  }
+
+  #wrap(error: unknown, action: string): Error {
+    const status = (error as { data?: { statusCode?: number } }).data?.statusCode;
+    // onAuthFailure cancels: the server refused the credentials we have
+    const refused = (error as { code?: string }).code === Errors.UserCanceledError.code;
+    const reason = refused ? 'the server refused the credentials (check the integration for this host)' : String((error as Error)?.message ?? error);
+    const message = `GitOps ${redactUrlCredentials(action)} failed: ${redactUrlCredentials(reason)}`;
+    if (refused) return Object.assign(new Error(message), { cause: error });
+    // authentication and authorization answers will not fix themselves
+    if (status === 401 || status === 403 || status === 404) return Object.assign(new Error(message), { cause: error });
+    return Object.assign(new TransientEngineError(message), { cause: error });
+  }
+
+  #gitdir(repo: string, branch: string): string {
+    const key = createHash('sha256').update(`${repo}#${branch}`).digest('hex').slice(0, 16);
+    return path.join(this.#options.workDir, key);
+  }
+
+  #cache(gitdir: string): object {
+    let cache = this.#caches.get(gitdir);
+    if (!cache) {
+      cache = {};
+      this.#caches.set(gitdir, cache);
+    }
+    return cache;
+  }
+
+  async #serialized<T>(key: string, work: () => Promise<T>): Promise<T> {
+    const previous = this.#locks.get(key) ?? Promise.resolve();
+    const run = previous.catch(() => undefined).then(work);
+    this.#locks.set(key, run);
+    try {
+      return await run;
+    } finally {
+      if (this.#locks.get(key) === run) this.#locks.delete(key);
+    }
+  }
+}
+
+function isRejectedPush(error: unknown): boolean {
+  const code = (error as { code?: string }).code;
+  if (code === Errors.PushRejectedError.code) return true;
+  // the server refused the ref update: it moved between our discovery and our pack
+  return code === Errors.GitPushError.code && /fetch first|non-fast-forward|failed to (update|lock)|stale info/i.test(String((error as Error).message));
+}
