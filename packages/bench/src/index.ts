@@ -7,6 +7,7 @@ type BenchModule = { main(args: string[]): Promise<void> };
 const benchmarks: Record<string, () => Promise<BenchModule>> = {
   graph: () => import('./graph/graphBench'),
   sse: () => import('./sse/sseBench'),
+  sse: () => import('./sse/sseBench'),
 };
 
 async function run() {

@@ -1,4 +1,5 @@
 import { mockServices } from '@backstage/backend-test-utils';
+import net from 'node:net';
 import { NestorClient, NestorEvent } from '@nestor/plugin-nestor-common';
 import { EventRetention } from '../services/events/EventRetention';
 import {
@@ -219,6 +220,33 @@ describe('GET /events through a real backend', () => {
     expect(body.text).toContain(
       `id: ${latest}\nevent: reset\ndata: ${JSON.stringify({ requestedId: latest + 1000, latestId: latest, reason: 'unknown' })}\n\n`,
     );
+  });
+
+  it('writes plain, unchunked events to an HTTP/1.0 client', async () => {
+    const { hostname, port } = new URL(backend.baseUrl);
+    const socket = net.connect(Number(port), hostname);
+    cleanups.push(() => void socket.destroy());
+    let raw = '';
+    socket.on('data', d => (raw += d.toString()));
+    socket.write(`GET /api/nestor/events HTTP/1.0\r\nAuthorization: Bearer ${PROCESSOR_TOKENS['proc-a']}\r\n\r\n`);
+    await waitFor(() => raw.includes(': connected'), 'the stream to open');
+    const [e] = await backend.source.publish([teamEvent('team-a', 1)]);
+    await waitFor(() => raw.includes(`id: ${e.id}\n`), 'the event');
+    expect(raw).toMatch(/^HTTP\/1\.1 200 OK\r\n/);
+    expect(raw.toLowerCase()).not.toContain('transfer-encoding: chunked');
+    // no chunk-size lines: the body is the event stream itself (heartbeats aside)
+    const body = raw.slice(raw.indexOf('\r\n\r\n') + 4).replaceAll(':\n\n', '');
+    const [head, frame] = body.split(`id: ${e.id}\n`);
+    expect(head).toBe('retry: 100\n: connected\n\n');
+    expect(frame.startsWith('event: deployment.phase\ndata: ')).toBe(true);
+    expect(JSON.parse(frame.slice('event: deployment.phase\ndata: '.length))).toEqual({
+      id: e.id,
+      type: 'deployment.phase',
+      team: 'team-a',
+      ref: e.ref,
+      time: e.time,
+      payload: { i: 1 },
+    });
   });
 
   it('is not held back by compression: a gzip-accepting client gets each event as it happens, plus retry and heartbeats', async () => {

@@ -18,6 +18,8 @@ export class EventFilter {
   /** The teams whose view this is, `'*'` for every team. */
   readonly teams: ReadonlySet<string> | '*';
   readonly types: ReadonlySet<string> | undefined;
+  /** The connection-limit buckets of a stream with this filter: its teams, or `'*'`. */
+  readonly buckets: readonly string[];
 
   /**
    * @param options.teams - the caller's teams (`'*'` for all)
@@ -32,6 +34,7 @@ export class EventFilter {
   private constructor(teams: ReadonlySet<string> | '*', types: ReadonlySet<string> | undefined) {
     this.teams = teams;
     this.types = types;
+    this.buckets = teams === '*' ? ['*'] : [...teams];
     const list = (s: ReadonlySet<string> | '*' | undefined) => (s === undefined ? '' : s === '*' ? '*' : [...s].sort().join(','));
     this.key = `${list(teams)}|${list(types)}`;
   }

@@ -1,41 +1,59 @@
 import { Response } from 'express';
+import { Socket } from 'node:net';
 import { EventFilter } from './EventFilter';
+import { SseChunk } from './SseChunk';
+
+type FlushableResponse = Response & { flush?: () => void };
 
 /** Why a connection ended. @internal */
 export type SseCloseReason = 'client' | 'slow' | 'drain';
+
+/**
+ * How a connection's bytes reach the client: straight to the socket, as
+ * HTTP/1.1 chunks or (HTTP/1.0) as they are, or through the response object.
+ */
+type Framing = 'chunked' | 'plain' | 'response';
 
 /**
  * One open `text/event-stream` response. Writes never wait: a write that
  * would leave more than `maxBufferedBytes` queued for the socket cuts the
  * connection instead (a slow consumer), so one stalled reader costs the
  * others nothing; it reconnects with `Last-Event-ID` and catches up from the
- * log. Each write is followed by `res.flush()` so nothing (compression, a
- * proxy honouring `X-Accel-Buffering`) holds an event back.
+ * log.
+ *
+ * Once the headers are out, events are written to the socket directly, as
+ * pre-framed HTTP chunks shared by every connection of a filter class: the
+ * per-write cost of the response object's layers (Express, the compression
+ * wrapper, Node's chunk framing) would otherwise be most of a broadcast's
+ * time. `Cache-Control: no-transform` keeps the compression middleware out
+ * of the stream; should anything still encode it, or should the response not
+ * own its socket yet, writes go through `res.write` + `res.flush()` instead.
  * @internal
  */
 export class SseConnection {
   readonly filter: EventFilter;
-  /** Connection-limit buckets this connection counts against. */
-  readonly buckets: readonly string[];
   /** False while it replays from the log; the hub's fan-out skips it until then. */
   live = false;
   #res: Response | undefined;
+  #socket: Socket | undefined;
+  #framing: Framing = 'response';
   #closeReason: SseCloseReason | undefined;
 
   static open(options: {
     res: Response;
     filter: EventFilter;
-    buckets: readonly string[];
     retryMs: number;
     onClose: (connection: SseConnection, reason: SseCloseReason) => void;
   }): SseConnection {
     const { res } = options;
-    const connection = new SseConnection(res, options.filter, options.buckets);
+    const { onClose } = options;
+    const connection = new SseConnection(res, options.filter);
     res.on('close', () => {
       const reason = connection.#closeReason ?? 'client';
       connection.#closeReason = reason;
       connection.#res = undefined;
-      options.onClose(connection, reason);
+      connection.#socket = undefined;
+      onClose(connection, reason);
     });
     const socket = res.socket;
     socket?.setTimeout(0);
@@ -48,14 +66,22 @@ export class SseConnection {
       Connection: 'keep-alive',
       'X-Accel-Buffering': 'no',
     });
-    connection.write(`retry: ${options.retryMs}\n: connected\n\n`, Number.MAX_SAFE_INTEGER);
+    res.write(`retry: ${options.retryMs}\n: connected\n\n`);
+    (res as FlushableResponse).flush?.();
+    // Node keeps the header block it sent for the response's lifetime, as a rope of ~60 pieces
+    // (one per header line); reading a character flattens it in place, which saves ~2 KB per stream.
+    (res as Response & { _header?: string })._header?.charCodeAt(0);
+    if (socket && !res.getHeader('content-encoding') && res.writableLength === socket.writableLength) {
+      // the headers and the first bytes are on the socket, and nothing re-encodes the body
+      connection.#socket = socket;
+      connection.#framing = (res as Response & { chunkedEncoding?: boolean }).chunkedEncoding ? 'chunked' : 'plain';
+    }
     return connection;
   }
 
-  private constructor(res: Response, filter: EventFilter, buckets: readonly string[]) {
+  private constructor(res: Response, filter: EventFilter) {
     this.#res = res;
     this.filter = filter;
-    this.buckets = buckets;
   }
 
   get closed(): boolean {
@@ -69,22 +95,27 @@ export class SseConnection {
 
   /** Bytes written but not yet taken by the socket. */
   get bufferedBytes(): number {
-    return this.#res?.writableLength ?? 0;
+    return (this.#socket ?? this.#res)?.writableLength ?? 0;
   }
 
   /**
    * Writes without waiting. Returns false when the connection is gone or was
    * cut because more than `maxBufferedBytes` would stay queued.
    */
-  write(chunk: Buffer | string, maxBufferedBytes: number): boolean {
+  write(chunk: SseChunk, maxBufferedBytes: number): boolean {
     const res = this.#res;
     if (!res || this.#closeReason) return false;
-    if (res.writableLength > maxBufferedBytes) {
+    const socket = this.#socket;
+    if ((socket ?? res).writableLength > maxBufferedBytes) {
       this.end('slow');
       return false;
     }
-    res.write(chunk);
-    (res as Response & { flush?: () => void }).flush?.();
+    if (socket) {
+      socket.write(this.#framing === 'chunked' ? chunk.chunked : chunk.plain);
+    } else {
+      res.write(chunk.plain);
+      (res as FlushableResponse).flush?.();
+    }
     return true;
   }
 
@@ -92,18 +123,19 @@ export class SseConnection {
   async drained(timeoutMs: number): Promise<boolean> {
     const res = this.#res;
     if (!res || this.#closeReason) return false;
-    if (res.writableLength === 0 || !res.writableNeedDrain) return true;
+    const out = this.#socket ?? res;
+    if (out.writableLength === 0 || !out.writableNeedDrain) return true;
     return new Promise(resolve => {
       const done = (ok: boolean) => {
         clearTimeout(timer);
-        res.off('drain', onDrain);
+        out.off('drain', onDrain);
         res.off('close', onClose);
         resolve(ok);
       };
       const onDrain = () => done(true);
       const onClose = () => done(false);
       const timer = setTimeout(() => done(false), timeoutMs);
-      res.on('drain', onDrain);
+      out.on('drain', onDrain);
       res.on('close', onClose);
     });
   }

@@ -6,6 +6,7 @@ import { EventStore } from '@nestor/plugin-nestor-node';
 import { Response } from 'express';
 import { EventFilter } from './EventFilter';
 import { formatEventFrame, formatResetFrame } from './formatEventFrame';
+import { SseChunk } from './SseChunk';
 import { SseCloseReason, SseConnection } from './SseConnection';
 import { TooManyConnectionsError } from './TooManyConnectionsError';
 
@@ -48,7 +49,7 @@ export interface SseHubStats {
   eventsSent: number;
   eventsDropped: number;
   slowConsumersCut: number;
-  /** Time spent writing the last fan-out to every live connection, in ms. */
+  /** Time from the start of the last fan-out until its writes were handed to the kernel, in ms. */
   lastFanoutMs: number;
 }
 
@@ -57,7 +58,7 @@ interface FilterClass {
   connections: Set<SseConnection>;
 }
 
-const HEARTBEAT = Buffer.from(':\n\n');
+const HEARTBEAT = SseChunk.of(':\n\n');
 
 /**
  * The replica's SSE hub: owns its open `GET /events` streams, brings a new
@@ -82,7 +83,12 @@ export class SseHub {
   #heartbeat: ReturnType<typeof setInterval> | undefined;
   #stats = { eventsSent: 0, eventsDropped: 0, slowConsumersCut: 0, lastFanoutMs: 0 };
   readonly #metrics:
-    | { sent: { add(n: number): void }; dropped: { add(n: number): void }; slow: { add(n: number): void } }
+    | {
+        sent: { add(n: number): void };
+        dropped: { add(n: number): void };
+        slow: { add(n: number): void };
+        fanout: { record(ms: number): void };
+      }
     | undefined;
 
   static create(options: SseHubDeps): SseHub {
@@ -107,6 +113,10 @@ export class SseHub {
           description: 'Events not written because their stream was cut as a slow consumer',
         }),
         slow: metrics.createCounter('nestor.events.slow_consumers', { description: 'SSE streams cut for back-pressure' }),
+        fanout: metrics.createHistogram('nestor.events.fanout.duration', {
+          description: 'Time to write one broadcast to every live SSE stream of the replica',
+          unit: 'ms',
+        }),
       };
       metrics
         .createObservableGauge('nestor.events.connections', { description: 'Open SSE streams on this replica' })
@@ -147,14 +157,11 @@ export class SseHub {
       throw new ServiceUnavailableError('The event stream is not available on this replica right now');
     }
     const { res, filter } = options;
-    const buckets = filter.teams === '*' ? ['*'] : [...filter.teams];
-    this.#checkLimits(buckets, res);
-
+    this.#checkLimits(filter.buckets, res);
     const cls = this.#classFor(filter);
     const connection = SseConnection.open({
       res,
       filter: cls.filter,
-      buckets,
       retryMs: this.#options.retryMs,
       onClose: (c, reason) => this.#remove(c, reason),
     });
@@ -163,7 +170,7 @@ export class SseHub {
       if (options.lastEventId !== undefined && options.lastEventId > position) {
         // an id from the future: this log was reset, or the id was made up
         connection.write(
-          formatResetFrame({ requestedId: options.lastEventId, latestId: position, reason: 'unknown' }),
+          SseChunk.of(formatResetFrame({ requestedId: options.lastEventId, latestId: position, reason: 'unknown' })),
           this.#options.maxBufferedBytes,
         );
       }
@@ -196,7 +203,7 @@ export class SseHub {
     for (const cls of this.#classes.values()) {
       const matching = events.filter(e => cls.filter.matches(e));
       if (matching.length === 0) continue;
-      const chunk = matching.length === 1 ? frameOf(matching[0]) : Buffer.concat(matching.map(frameOf));
+      const chunk = SseChunk.of(matching.length === 1 ? frameOf(matching[0]) : Buffer.concat(matching.map(frameOf)));
       let sent = 0;
       let dropped = 0;
       for (const c of cls.connections) {
@@ -207,7 +214,11 @@ export class SseHub {
       this.#count(sent * matching.length, dropped * matching.length);
     }
     this.#position = events[events.length - 1].id;
-    this.#stats.lastFanoutMs = performance.now() - started;
+    // measured once the writes are handed to the kernel, including any that Node defers to the next tick
+    setImmediate(() => {
+      this.#stats.lastFanoutMs = performance.now() - started;
+      this.#metrics?.fanout.record(this.#stats.lastFanoutMs);
+    });
   }
 
   /**
@@ -240,7 +251,7 @@ export class SseHub {
       // the events right after `fromId` were pruned: the client must resynchronise
       const latest = this.#position!;
       connection.write(
-        formatResetFrame({ requestedId: fromId, oldestId: oldest, latestId: latest, reason: 'expired' }),
+        SseChunk.of(formatResetFrame({ requestedId: fromId, oldestId: oldest, latestId: latest, reason: 'expired' })),
         Number.MAX_SAFE_INTEGER,
       );
       fromId = latest;
@@ -267,7 +278,7 @@ export class SseHub {
       const reachedTarget = page.length < replayPageSize || page[page.length - 1].id >= target;
       afterId = reachedTarget ? target : page[page.length - 1].id;
       if (frames.length > 0) {
-        if (!connection.write(Buffer.concat(frames), Number.MAX_SAFE_INTEGER)) return;
+        if (!connection.write(SseChunk.of(Buffer.concat(frames)), Number.MAX_SAFE_INTEGER)) return;
         this.#count(sent, 0);
         if (!(await connection.drained(replayStallMs))) {
           connection.end('slow');
@@ -277,7 +288,7 @@ export class SseHub {
     }
   }
 
-  #checkLimits(buckets: string[], res: Response): void {
+  #checkLimits(buckets: readonly string[], res: Response): void {
     const { maxConnections, maxConnectionsPerTeam } = this.#options;
     const refuse = (message: string) => {
       res.setHeader('Retry-After', String(Math.ceil(this.#options.retryMs / 1000)));
@@ -304,7 +315,7 @@ export class SseHub {
   #add(connection: SseConnection, cls: FilterClass): void {
     cls.connections.add(connection);
     this.#connections += 1;
-    for (const b of connection.buckets) this.#perBucket.set(b, (this.#perBucket.get(b) ?? 0) + 1);
+    for (const b of connection.filter.buckets) this.#perBucket.set(b, (this.#perBucket.get(b) ?? 0) + 1);
   }
 
   #remove(connection: SseConnection, reason: SseCloseReason): void {
@@ -312,7 +323,7 @@ export class SseHub {
     if (!cls?.connections.delete(connection)) return;
     if (cls.connections.size === 0) this.#classes.delete(connection.filter.key);
     this.#connections -= 1;
-    for (const b of connection.buckets) {
+    for (const b of connection.filter.buckets) {
       const n = (this.#perBucket.get(b) ?? 1) - 1;
       if (n <= 0) this.#perBucket.delete(b);
       else this.#perBucket.set(b, n);
