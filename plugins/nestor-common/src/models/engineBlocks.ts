@@ -30,27 +30,64 @@ export const crossplaneBlockSchema = z
   })
   .passthrough();
 
+const TEMPLATE_FILE = /^[A-Za-z0-9_][A-Za-z0-9_.-]*\.(yaml|yml|tpl|txt)$/;
+const valuesDescription = 'may reference the order\'s parameters as `${param}`';
+
 /**
- * `spec.helm`: an upstream chart, or a wrapper chart generated when `chart` is `wrapper`.
+ * `spec.helm`: an upstream chart (`repo`, `chart`, `version`), or, when
+ * `templates` is given, a wrapper chart Nestor generates (named `chart`,
+ * versioned `version`) for items without an upstream chart. Parameters the
+ * values reference as `${param}` go where they are referenced; the others are
+ * merged at the top level of the values.
  * @public
  */
 export const helmBlockSchema = z
   .object({
-    repo: z.string().min(1).describe('chart repository URL (https:// or oci://)'),
+    repo: z
+      .string()
+      .min(1)
+      .regex(/^(https?|oci):\/\//, 'must be an https://, http:// or oci:// URL')
+      .optional()
+      .describe('chart repository URL (https:// or oci://); required unless `templates` is given'),
     chart: z.string().min(1).describe('chart name'),
-    version: z.string().min(1).describe('chart version'),
-    values: jsonObjectSchema.optional().describe('values applied to every deployment, before the order\'s parameters'),
+    version: z.string().min(1).describe('chart version (a semantic version for wrapper charts)'),
+    values: jsonObjectSchema.optional().describe(`values for every environment; ${valuesDescription}`),
+    environmentValues: z
+      .record(z.string(), jsonObjectSchema)
+      .optional()
+      .describe(`values per environment, merged over \`values\`; ${valuesDescription}`),
+    templates: z
+      .record(z.string(), z.union([z.string(), jsonObjectSchema, z.array(jsonObjectSchema)]))
+      .optional()
+      .describe('files of a generated wrapper chart\'s templates/ folder: Helm template text, or Kubernetes objects'),
+    releaseName: z.string().max(53).optional().describe('Helm release name; defaults to the deployment name'),
   })
-  .passthrough();
+  .passthrough()
+  .superRefine((block, ctx) => {
+    if (!block.templates && !block.repo) {
+      ctx.addIssue({ code: 'custom', path: ['repo'], message: 'repo is required unless templates are given (a wrapper chart)' });
+    }
+    for (const file of Object.keys(block.templates ?? {})) {
+      if (!TEMPLATE_FILE.test(file)) {
+        ctx.addIssue({ code: 'custom', path: ['templates', file], message: 'must be a file name such as deployment.yaml (.yaml, .yml, .tpl or .txt)' });
+      }
+    }
+    if (block.templates && block.repo) {
+      ctx.addIssue({ code: 'custom', path: ['repo'], message: 'a wrapper chart (templates) has no repo; remove one of them' });
+    }
+  });
 
 /**
- * `spec.terraform`: a module source.
+ * `spec.terraform`: a module source. Parameters `variables` reference as
+ * `${param}` go where they are referenced; the others are passed as module
+ * inputs of the same name.
  * @public
  */
 export const terraformBlockSchema = z
   .object({
-    module: z.string().min(1).describe('module source (registry address, git URL or path)'),
-    version: z.string().optional().describe('module version constraint'),
+    module: z.string().min(1).describe('module source (registry address, git URL or local path)'),
+    version: z.string().optional().describe('module version constraint (registry sources only)'),
+    variables: jsonObjectSchema.optional().describe(`fixed module inputs; ${valuesDescription}`),
   })
   .passthrough();
 
@@ -65,9 +102,12 @@ export const pulumiBlockSchema = z
         resources: z.record(z.string(), jsonObjectSchema).optional(),
         variables: jsonObjectSchema.optional(),
         outputs: z.record(z.string(), z.unknown()).optional(),
+        configuration: z.record(z.string(), jsonObjectSchema).optional(),
+        packages: z.record(z.string(), z.string()).optional(),
       })
       .passthrough()
       .describe('Pulumi YAML program'),
+    config: jsonObjectSchema.optional().describe(`stack configuration such as \`aws:region\`; ${valuesDescription}`),
   })
   .passthrough();
 
