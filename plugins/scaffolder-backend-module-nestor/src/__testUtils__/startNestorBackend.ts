@@ -1,0 +1,75 @@
+import { promises as fs } from 'node:fs';
+import { AddressInfo } from 'node:net';
+import { mockCredentials, mockServices, startTestBackend } from '@backstage/backend-test-utils';
+import { ConfigReader } from '@backstage/config';
+import { Entity } from '@backstage/catalog-model';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import nestorPlugin from '@nestor/plugin-nestor-backend';
+import { NestorClient } from '@nestor/plugin-nestor-common';
+import { ownershipUserInfoServiceFactory } from '@nestor/test-utils';
+import http from 'node:http';
+import { NestorClientFactory } from '../services/NestorClientFactory';
+import { testEngineModule } from './testEngineModule';
+import { writeTestBuffet } from './writeTestBuffet';
+
+/** Users and the teams they act for. */
+export const USERS = {
+  alice: 'user:default/alice', // team-platform
+  bob: 'user:default/bob', // team-payments
+  carol: 'user:default/carol', // team-checkout
+} as const;
+
+const OWNERSHIP: Record<string, string[]> = {
+  [USERS.alice]: [USERS.alice, 'group:default/team-platform'],
+  [USERS.bob]: [USERS.bob, 'group:default/team-payments'],
+  [USERS.carol]: [USERS.carol, 'group:default/team-checkout'],
+};
+
+/** The Nestor config these tests run with: the test buffet, a quick coordinator, the catalog's own service mapped to every team. */
+export function nestorTestConfig(buffet: string) {
+  return {
+    sources: [{ id: 'buffet', path: buffet }],
+    serviceAccess: [{ subject: 'plugin:catalog', teams: ['*'] }],
+    coordinator: { pollIntervalMs: 50, statusPollMs: 100, backoffMs: 50 },
+    events: { heartbeat: { seconds: 1 } },
+  };
+}
+
+/** The Nestor plugin with its own backend's user ownership, for the actions' tests. */
+export const nestorTestFeatures = [nestorPlugin, testEngineModule, ownershipUserInfoServiceFactory(OWNERSHIP)];
+
+/**
+ * The real Nestor plugin (with the `test` engine) on the test buffet, in
+ * `startTestBackend`; the catalog is Backstage's in-memory mock holding
+ * `entities`. Returns what the actions are built from, as the module
+ * builds them: a client factory on discovery and auth, and the catalog.
+ */
+export async function startNestorBackend(options: { entities?: Entity[] } = {}) {
+  const buffet = await writeTestBuffet();
+  const catalog = catalogServiceMock({ entities: options.entities ?? [] });
+  const backend = await startTestBackend({
+    features: [
+      ...nestorTestFeatures,
+      catalogServiceMock.factory({ entities: options.entities ?? [] }),
+      mockServices.rootConfig.factory({ data: { nestor: nestorTestConfig(buffet) } }),
+    ],
+  });
+  const { port } = (backend.server as http.Server).address() as AddressInfo;
+  const baseUrl = (pluginId: string) => `http://localhost:${port}/api/${pluginId}`;
+  const discovery = { getBaseUrl: async (id: string) => baseUrl(id), getExternalBaseUrl: async (id: string) => baseUrl(id) };
+  const auth = mockServices.auth({ pluginId: 'scaffolder' });
+  const clients = NestorClientFactory.fromConfig(new ConfigReader({ app: { baseUrl: 'http://localhost:3000' } }), {
+    discovery,
+    auth,
+  });
+  return {
+    clients,
+    catalog,
+    /** a Nestor client acting for a user, to arrange and check what the actions did */
+    as: (user: string) => new NestorClient({ baseUrl: baseUrl('nestor'), token: mockCredentials.user.token(user) }),
+    async stop() {
+      await backend.stop();
+      await fs.rm(buffet, { recursive: true, force: true });
+    },
+  };
+}
