@@ -1,6 +1,4 @@
-import { mockServices } from '@backstage/backend-test-utils';
 import { runNestorStoreContractTests } from '@nestor/plugin-nestor-node/testUtils';
-import { DynamoDbNestorStore } from './DynamoDbNestorStore';
 import { startDynalite, TestDynalite } from './testing/startDynalite';
 
 let dynalite: TestDynalite;
@@ -14,11 +12,6 @@ afterAll(async () => {
 });
 
 runNestorStoreContractTests('DynamoDB (dynalite)', async () => {
-  const store = await DynamoDbNestorStore.create({
-    client: dynalite.client(),
-    tableName: dynalite.uniqueTableName(),
-    createTable: true,
-    logger: mockServices.logger.mock(),
-  });
+  const store = await dynalite.createStore();
   return { store, cleanup: () => store.close() };
 });

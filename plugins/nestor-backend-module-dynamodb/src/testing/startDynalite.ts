@@ -1,5 +1,7 @@
 import { AddressInfo } from 'node:net';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { mockServices } from '@backstage/backend-test-utils';
+import { DynamoDbNestorStore, DynamoDbNestorStoreOptions } from '../DynamoDbNestorStore';
 
 // dynalite ships no types; this is the part used here
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -12,6 +14,8 @@ export interface TestDynalite {
   client(): DynamoDBClient;
   /** A table name not used before in this server. */
   uniqueTableName(prefix?: string): string;
+  /** A store on a fresh table (several stores may share one with `tableName`). */
+  createStore(options?: Partial<DynamoDbNestorStoreOptions>): Promise<DynamoDbNestorStore>;
   stop(): Promise<void>;
 }
 
@@ -28,16 +32,26 @@ export async function startDynalite(): Promise<TestDynalite> {
     server.listen(0, '127.0.0.1', () => resolve());
   });
   const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const client = () =>
+    new DynamoDBClient({
+      endpoint,
+      region: 'local',
+      credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+      maxAttempts: 1,
+    });
+  const uniqueTableName = (prefix = 'nestor-test') => `${prefix}-${process.pid}-${++tables}`;
   return {
     endpoint,
-    client: () =>
-      new DynamoDBClient({
-        endpoint,
-        region: 'local',
-        credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
-        maxAttempts: 1,
+    client,
+    uniqueTableName,
+    createStore: (options = {}) =>
+      DynamoDbNestorStore.create({
+        client: client(),
+        tableName: uniqueTableName(),
+        createTable: true,
+        logger: mockServices.logger.mock(),
+        ...options,
       }),
-    uniqueTableName: (prefix = 'nestor-test') => `${prefix}-${process.pid}-${++tables}`,
     stop: () => new Promise<void>(resolve => server.close(() => resolve())),
   };
 }
