@@ -1,4 +1,5 @@
 import { DEPLOYMENT_PHASES, DeploymentPhase } from '@nestor/plugin-nestor-common';
+import { INACTIVE_DEPLOYMENT_PHASES } from '@nestor/plugin-nestor-node';
 import { csrFromEdges } from './csrFromEdges';
 import { Interner } from './Interner';
 import { reverseCsr } from './reverseCsr';
@@ -9,8 +10,8 @@ const PHASE_INDEX = new Map<string, number>(DEPLOYMENT_PHASES.map((phase, i) => 
 const MISSING = 255;
 /** Phase of a slot that holds no node and waits for reuse. */
 const FREE = 254;
-/** Phases in which a deployment is gone from the graph. */
-const GONE: ReadonlySet<string> = new Set<DeploymentPhase>(['Deleted', 'Cancelled']);
+/** Phases in which a deployment no longer holds its ref: it is gone from the graph. */
+const GONE: ReadonlySet<string> = new Set<DeploymentPhase>(INACTIVE_DEPLOYMENT_PHASES);
 const EMPTY = new Int32Array(0);
 const NO_NODES: readonly number[] = [];
 

@@ -13,7 +13,7 @@ import {
   ValidateDependenciesResponse,
   formatDeploymentRef,
 } from '@nestor/plugin-nestor-common';
-import { CatalogStore, DeploymentStore, TeamStore } from '@nestor/plugin-nestor-node';
+import { CatalogStore, DeploymentStore, INACTIVE_DEPLOYMENT_PHASES, TeamStore } from '@nestor/plugin-nestor-node';
 import { ChangeInspector } from './ChangeInspector';
 import { buildGraphResponse, DependencyGraphNodeView } from './buildGraphResponse';
 import { buildImpactResponse, ImpactView } from './buildImpactResponse';
@@ -127,10 +127,10 @@ export class DependencyService {
     return { deployments: this.#graph.deploymentCount, edges: this.#graph.edgeCount };
   }
 
-  /** A deployment was created or changed (any phase; `Deleted`/`Cancelled` remove it). */
+  /** A deployment was created or changed (any phase; an inactive one, `Deleted` or `Cancelled`, is removed). */
   onDeploymentChanged(record: DependencyGraphRecord): DependencyError[] {
     const graph = this.#graph;
-    if (record.phase === 'Deleted' || record.phase === 'Cancelled') return this.onDeploymentRemoved(record.ref);
+    if (INACTIVE_DEPLOYMENT_PHASES.includes(record.phase)) return this.onDeploymentRemoved(record.ref);
     const before = this.#inspector.snapshot(graph.indexOf(record.ref));
     graph.upsert(record);
     const violations = this.#inspector.deploymentChanged(graph.indexOf(record.ref), before);
