@@ -1,0 +1,330 @@
+import { LoggerService } from '@backstage/backend-plugin-api';
+import { ConflictError } from '@backstage/errors';
+import { Artifact, Condition, Deployment, DeploymentPhase, NewNestorEvent, ResourceDefinition } from '@nestor/plugin-nestor-common';
+import { DeploymentEngine, EngineRenderContext, EngineTarget, NestorStore, readArtifactObjects, requireKubernetes } from '@nestor/plugin-nestor-node';
+import { EngineRegistry } from '../engines/EngineRegistry';
+import { NestorEventPublisher } from '../events/types';
+import { GitOpsDelivery } from '../gitops/GitOpsDelivery';
+import { KubernetesClusters } from '../kubernetes/KubernetesClusters';
+import { classifyError } from './classifyError';
+import { computeBackoff } from './computeBackoff';
+import { DeploymentHooks } from './DeploymentHooks';
+import { deploymentEvents } from './deploymentEvents';
+import { deploymentNamespace } from './deploymentNamespace';
+import { PhaseChange, RUNNING_PHASES, mergeConditions, transitionDeployment, withoutConditions } from './DeploymentPhaseMachine';
+import { isRollbackRevision } from './rollbackRevision';
+
+/** What the coordinator does after a step. @public */
+export type StepOutcome = { next: 'now' } | { next: 'later'; afterMs: number } | { next: 'never' };
+
+/** Options of {@link DeploymentRunner.create}. @public */
+export interface DeploymentRunnerOptions {
+  store: Pick<NestorStore, 'deployments' | 'catalog' | 'teams'>;
+  engines: EngineRegistry;
+  delivery: GitOpsDelivery;
+  clusters: KubernetesClusters;
+  events: NestorEventPublisher;
+  logger: LoggerService;
+  hooks?: DeploymentHooks;
+  /** attempts of a step failing with transient errors before the deployment fails */
+  maxAttempts: number;
+  backoffMs: number;
+  statusPollMs: number;
+}
+
+const PLATFORM_PREFIX = '_platform/';
+
+/**
+ * Moves one deployment one phase on: Pending (waits until its dependencies
+ * run) → Validating → Rendering (the engine renders; GitOps commits) →
+ * Committed or Applying (direct) → Syncing (status from the engine) → Ready,
+ * RolledBack or Failed; Deleting removes what was delivered. Every write is
+ * an optimistic update, every phase change is recorded and emitted. Transient
+ * errors are retried with exponential backoff, `maxAttempts` times, then the
+ * deployment fails with the cause. Steps are idempotent, so a step repeated
+ * after a crash (by another replica, once the lease expired) is harmless.
+ * @public
+ */
+export class DeploymentRunner {
+  readonly #o: DeploymentRunnerOptions;
+
+  static create(options: DeploymentRunnerOptions): DeploymentRunner {
+    return new DeploymentRunner(options);
+  }
+
+  private constructor(options: DeploymentRunnerOptions) {
+    this.#o = options;
+  }
+
+  async step(deployment: Deployment): Promise<StepOutcome> {
+    try {
+      switch (deployment.phase) {
+        case 'Pending':
+          return await this.#pending(deployment);
+        case 'Validating':
+          return await this.#validating(deployment);
+        case 'Rendering':
+          return await this.#rendering(deployment);
+        case 'Committed':
+          await this.#transition(deployment, 'Syncing', { reason: 'WaitingForSync', message: 'waiting for the GitOps controller to apply the commit' });
+          return { next: 'now' };
+        case 'Applying':
+          return await this.#applying(deployment);
+        case 'Syncing':
+          return await this.#syncing(deployment);
+        case 'Deleting':
+          return await this.#deleting(deployment);
+        default:
+          return { next: 'never' };
+      }
+    } catch (error) {
+      return this.#failed(deployment, error);
+    }
+  }
+
+  async #pending(d: Deployment): Promise<StepOutcome> {
+    if (d.dependsOn.length > 0) {
+      const found = new Map((await this.#o.store.deployments.getByRefs(d.dependsOn)).map(x => [x.ref, x]));
+      const waiting = d.dependsOn.filter(ref => !RUNNING_PHASES.includes(found.get(ref)?.phase as DeploymentPhase));
+      if (waiting.length > 0) {
+        const message = `waiting for ${waiting.map(ref => `${ref} (${found.get(ref)?.phase ?? 'not deployed'})`).join(', ')}`;
+        await this.#setConditions(d, [condition('DependenciesReady', 'False', 'Waiting', message)]);
+        return { next: 'later', afterMs: this.#o.statusPollMs };
+      }
+    }
+    await this.#transition(d, 'Validating', { reason: d.dependsOn.length > 0 ? 'DependenciesReady' : 'Accepted' }, x => ({
+      ...x,
+      conditions: d.dependsOn.length > 0 ? mergeConditions(x.conditions, [condition('DependenciesReady', 'True', 'Ready')]) : x.conditions,
+    }));
+    return { next: 'now' };
+  }
+
+  async #validating(d: Deployment): Promise<StepOutcome> {
+    const definition = await this.#definition(d);
+    if (!definition) return this.#fail(d, 'DefinitionNotFound', `${d.resource.name}@${d.resource.version} is not in the catalog`);
+    const engine = this.#o.engines.get(d.engine);
+    if (!engine) return this.#fail(d, 'UnknownEngine', `engine "${d.engine}" is not installed`);
+    const issues = await engine.validate(definition);
+    if (issues.length > 0) {
+      return this.#fail(d, 'InvalidDefinition', issues.map(i => `${i.field}: ${i.message}`).join('; '));
+    }
+    if (d.delivery === 'gitops' && !(await this.#gitopsTarget(d.team))) {
+      return this.#fail(d, 'NoGitOpsTarget', `team ${d.team} has no spec.gitops repository in its TeamConfig`);
+    }
+    await this.#transition(d, 'Rendering', { reason: 'Validated' });
+    return { next: 'now' };
+  }
+
+  async #rendering(input: Deployment): Promise<StepOutcome> {
+    let d = input;
+    const { definition, engine } = await this.#require(d);
+    if (currentRevision(d).artifacts.length === 0) {
+      const result = await engine.render(await this.#context(d, definition));
+      const artifacts = [...result.artifacts, ...(result.platformArtifacts ?? []).map(a => ({ ...a, path: `${PLATFORM_PREFIX}${a.path}` }))];
+      d = await this.#save(d, x => ({ ...x, revisions: x.revisions.map(r => (r.revision === x.currentRevision ? { ...r, artifacts } : r)) }));
+    }
+    if (d.delivery === 'direct') {
+      await this.#transition(d, 'Applying', { reason: 'Rendered', message: `${currentRevision(d).artifacts.length} artifact(s) rendered` });
+      return { next: 'now' };
+    }
+    const target = await this.#gitopsTarget(d.team);
+    if (!target) return this.#fail(d, 'NoGitOpsTarget', `team ${d.team} has no spec.gitops repository in its TeamConfig`);
+    const { own, platform } = splitArtifacts(currentRevision(d).artifacts);
+    const events: NewNestorEvent[] = [];
+    if (platform.length > 0) {
+      const ownerTarget = (await this.#gitopsTarget(definition.metadata.owner)) ?? target;
+      const published = await this.#o.delivery.deliverPlatform({ definition, target: ownerTarget, artifacts: platform, deployment: d });
+      if (published.changed) events.push(...deploymentEvents.committed(d, { ...published, action: 'publish' }));
+    }
+    const action = isRollbackRevision(currentRevision(d)) ? 'rollback' : 'deploy';
+    const { changed, ...record } = await this.#o.delivery.deliver({ deployment: d, target, artifacts: own, action });
+    await this.#transition(
+      d,
+      'Committed',
+      { reason: 'Committed', message: `${changed ? 'committed' : 'already at'} ${record.commit?.slice(0, 12)} on ${record.branch} of ${record.repo} (${record.path})` },
+      x => ({ ...x, revisions: x.revisions.map(r => (r.revision === x.currentRevision ? { ...r, delivery: record } : r)) }),
+      [...events, ...deploymentEvents.committed(d, { ...record, action })],
+    );
+    return { next: 'now' };
+  }
+
+  async #applying(d: Deployment): Promise<StepOutcome> {
+    const { definition, engine } = await this.#require(d);
+    const target = this.#target(d);
+    const { own, platform } = splitArtifacts(currentRevision(d).artifacts);
+    const context = await this.#context(d, definition);
+    if (engine.apply) await engine.apply(context, { artifacts: own, platformArtifacts: platform }, target);
+    else await requireKubernetes(target, context, engine.name).apply(readArtifactObjects([...platform, ...own]));
+    await this.#transition(d, 'Syncing', { reason: 'Applied', message: `applied to cluster ${target.cluster}` }, x => ({
+      ...x,
+      revisions: x.revisions.map(r => (r.revision === x.currentRevision ? { ...r, delivery: { mode: 'direct', cluster: target.cluster } } : r)),
+    }));
+    return { next: 'now' };
+  }
+
+  async #syncing(d: Deployment): Promise<StepOutcome> {
+    const { definition, engine } = await this.#require(d);
+    const status = await engine.status(await this.#context(d, definition), this.#target(d));
+    const conditions = mergeConditions(withoutConditions(d.conditions, ['Retrying']), status.conditions);
+    if (status.phase === 'Ready') {
+      const to = isRollbackRevision(currentRevision(d)) ? 'RolledBack' : 'Ready';
+      await this.#transition(d, to, { reason: to, message: status.message }, x => ({ ...x, conditions, outputs: status.outputs ?? {} }));
+      return { next: 'never' };
+    }
+    if (status.phase === 'Failed') return this.#fail(d, 'EngineReportedFailure', status.message ?? 'the engine reports a failure', conditions);
+    await this.#setConditions(d, status.conditions);
+    return { next: 'later', afterMs: this.#o.statusPollMs };
+  }
+
+  async #deleting(d: Deployment): Promise<StepOutcome> {
+    const entered = [...d.history].reverse().find(h => h.phase === 'Deleting');
+    const final: DeploymentPhase = entered?.reason === 'CancelRequested' ? 'Cancelled' : 'Deleted';
+    const events: NewNestorEvent[] = [];
+    const modes = new Set(d.revisions.map(r => r.delivery?.mode).filter(Boolean));
+    if (modes.has('gitops')) {
+      const target = await this.#gitopsTarget(d.team);
+      if (target) {
+        const { changed, ...record } = await this.#o.delivery.remove({ deployment: d, target });
+        if (changed) events.push(...deploymentEvents.committed(d, { ...record, action: 'delete' }));
+      }
+    }
+    if (modes.has('direct')) {
+      const definition = await this.#definition(d);
+      const engine = this.#o.engines.get(d.engine);
+      const target = this.#target(d);
+      if (definition && engine) await engine.destroy(await this.#context(d, definition), target);
+      else {
+        const kubernetes = requireKubernetes(target, { deployment: d }, d.engine);
+        for (const o of readArtifactObjects(splitArtifacts(currentRevision(d).artifacts).own)) {
+          await kubernetes.delete({ apiVersion: o.apiVersion, kind: o.kind, name: o.metadata.name, namespace: o.metadata.namespace });
+        }
+      }
+    }
+    const done = await this.#transition(d, final, { reason: final === 'Cancelled' ? 'Cancelled' : 'TornDown', message: 'everything delivered was removed' }, x => ({ ...x, outputs: {} }), events);
+    await this.#o.hooks?.onRemoved?.(done);
+    return { next: 'never' };
+  }
+
+  async #failed(d: Deployment, error: unknown): Promise<StepOutcome> {
+    if (error instanceof ConflictError || (error as Error)?.name === 'ConflictError') return { next: 'now' };
+    const { transient, reason, message } = classifyError(error);
+    const attempt = d.attempts + 1;
+    if (transient && attempt < this.#o.maxAttempts) {
+      const wait = computeBackoff(attempt, this.#o.backoffMs);
+      this.#o.logger.warn(`${d.ref}: ${d.phase} failed (attempt ${attempt} of ${this.#o.maxAttempts}), retrying in ${wait} ms: ${message}`);
+      try {
+        await this.#save(d, x => ({
+          ...x,
+          attempts: attempt,
+          conditions: mergeConditions(x.conditions, [condition('Retrying', 'True', reason, `${d.phase}: ${message} (attempt ${attempt} of ${this.#o.maxAttempts})`)]),
+        }));
+      } catch (saveError) {
+        if ((saveError as Error)?.name === 'ConflictError') return { next: 'now' };
+        throw saveError;
+      }
+      return { next: 'later', afterMs: wait };
+    }
+    this.#o.logger.warn(`${d.ref}: ${d.phase} failed${transient ? ` after ${attempt} attempts` : ''}: ${message}`);
+    try {
+      return await this.#fail(d, transient ? 'RetriesExhausted' : reason, transient ? `${message} (gave up after ${attempt} attempts)` : message);
+    } catch (failError) {
+      if ((failError as Error)?.name === 'ConflictError') return { next: 'now' };
+      throw failError;
+    }
+  }
+
+  async #fail(d: Deployment, reason: string, message: string, conditions?: Condition[]): Promise<StepOutcome> {
+    const teardown = d.phase === 'Deleting';
+    await this.#transition(d, 'Failed', { reason: teardown ? `TeardownFailed: ${reason}` : reason, message }, x => ({
+      ...x,
+      attempts: d.attempts + 1,
+      conditions: mergeConditions(withoutConditions(conditions ?? x.conditions, ['Retrying']), [condition('Ready', 'False', reason, message)]),
+    }));
+    return { next: 'never' };
+  }
+
+  async #transition(
+    d: Deployment,
+    to: DeploymentPhase,
+    change: PhaseChange,
+    mutate: (x: Deployment) => Deployment = x => x,
+    extraEvents: NewNestorEvent[] = [],
+  ): Promise<Deployment> {
+    // the mutation comes last, so it may set what a transition resets (the attempts of a failure)
+    const next = mutate(transitionDeployment({ ...d, conditions: withoutConditions(d.conditions, ['Retrying']) }, to, change));
+    const saved = await this.#o.store.deployments.update(next, d.version);
+    await this.#publish([...extraEvents, ...deploymentEvents.phase(d.phase, saved)]);
+    await this.#o.hooks?.onChanged?.(saved);
+    return saved;
+  }
+
+  async #save(d: Deployment, mutate: (x: Deployment) => Deployment): Promise<Deployment> {
+    const saved = await this.#o.store.deployments.update({ ...mutate(d), updatedAt: new Date().toISOString() }, d.version);
+    await this.#o.hooks?.onChanged?.(saved);
+    return saved;
+  }
+
+  async #setConditions(d: Deployment, updates: Condition[]): Promise<void> {
+    const conditions = mergeConditions(d.conditions, updates);
+    if (JSON.stringify(conditions) !== JSON.stringify(d.conditions)) await this.#save(d, x => ({ ...x, conditions }));
+  }
+
+  async #publish(events: NewNestorEvent[]) {
+    try {
+      await this.#o.events.publish(events);
+    } catch (error) {
+      this.#o.logger.error(`Could not publish ${events.map(e => `${e.type} ${e.ref}`).join(', ')}: ${error}`);
+    }
+  }
+
+  async #definition(d: Deployment): Promise<ResourceDefinition | undefined> {
+    return (await this.#o.store.catalog.getItem(d.resource.name, { version: currentRevision(d).definitionVersion }))?.definition;
+  }
+
+  async #require(d: Deployment): Promise<{ definition: ResourceDefinition; engine: DeploymentEngine }> {
+    const definition = await this.#definition(d);
+    const engine = this.#o.engines.get(d.engine);
+    if (!definition) throw Object.assign(new Error(`${d.resource.name}@${currentRevision(d).definitionVersion} is not in the catalog`), { name: 'DefinitionNotFound' });
+    if (!engine) throw Object.assign(new Error(`engine "${d.engine}" is not installed`), { name: 'UnknownEngine' });
+    return { definition, engine };
+  }
+
+  async #gitopsTarget(team: string) {
+    return (await this.#o.store.teams.getTeam(team))?.config.spec.gitops;
+  }
+
+  #target(d: Deployment): EngineTarget {
+    const kubernetes = this.#o.clusters.forEnvironment(d.environment);
+    return { cluster: kubernetes?.cluster, kubernetes };
+  }
+
+  async #context(d: Deployment, definition: ResourceDefinition): Promise<EngineRenderContext> {
+    const dependencies = d.dependsOn.length > 0 ? await this.#o.store.deployments.getByRefs(d.dependsOn) : [];
+    const target = d.delivery === 'gitops' ? await this.#gitopsTarget(d.team) : undefined;
+    return {
+      definition,
+      deployment: d,
+      parameters: currentRevision(d).parameters,
+      dependencyOutputs: Object.fromEntries(dependencies.map(x => [x.ref, x.outputs])),
+      namespace: deploymentNamespace(d.team, d.environment),
+      ...(target ? { gitops: this.#o.delivery.location(target, d) } : {}),
+    };
+  }
+}
+
+function currentRevision(d: Deployment) {
+  const revision = d.revisions.find(r => r.revision === d.currentRevision);
+  if (!revision) throw new Error(`deployment ${d.ref} has no revision ${d.currentRevision}`);
+  return revision;
+}
+
+function splitArtifacts(artifacts: Artifact[]): { own: Artifact[]; platform: Artifact[] } {
+  return {
+    own: artifacts.filter(a => !a.path.startsWith(PLATFORM_PREFIX)),
+    platform: artifacts.filter(a => a.path.startsWith(PLATFORM_PREFIX)).map(a => ({ ...a, path: a.path.slice(PLATFORM_PREFIX.length) })),
+  };
+}
+
+function condition(type: string, status: Condition['status'], reason: string, message?: string): Condition {
+  return { type, status, reason, ...(message ? { message } : {}), lastTransitionTime: new Date().toISOString() };
+}
