@@ -4,8 +4,8 @@ import { DeploymentEngine, nestorEnginesExtensionPoint } from '@nestor/plugin-ne
 /**
  * A deployment engine for these tests, registered as `test`: it renders one
  * ConfigMap, applies directly (nothing runs here to apply to) and reports
- * Ready with `host` and `port` outputs, or Failed when the order's
- * parameters say `fail: true`. The real engines need a Kubernetes API or
+ * Ready with `host` and `port` outputs, or Failed when the deployment's
+ * name starts with `fail-`. The real engines need a Kubernetes API or
  * Argo CD; these tests are about the scaffolder and the catalog.
  */
 export const testEngine: DeploymentEngine = {
@@ -27,13 +27,13 @@ export const testEngine: DeploymentEngine = {
     };
   },
   async apply() {},
-  async status({ deployment, parameters }) {
-    if (parameters.fail === true) {
+  async status({ deployment }) {
+    if (deployment.name.startsWith('fail-')) {
       return {
         phase: 'Failed',
         message: 'the test engine was told to fail',
         conditions: [
-          { type: 'Ready', status: 'False', reason: 'Told', message: 'the order asked to fail', lastTransitionTime: new Date().toISOString() },
+          { type: 'Ready', status: 'False', reason: 'Told', message: 'the deployment is named to fail', lastTransitionTime: new Date().toISOString() },
         ],
       };
     }

@@ -1,72 +1,38 @@
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { stringify } from 'yaml';
+import { parse, stringify } from 'yaml';
 
-const team = (name: string, grants: string[] = []) =>
-  stringify({
-    apiVersion: 'nestor.io/v1alpha1',
-    kind: 'TeamConfig',
-    metadata: { name },
-    spec: { environments: ['dev', 'prod'], delivery: 'direct', quotas: { dev: { maxDeployments: 20 } }, grants },
-  });
+/** The repository's `examples/` folder. */
+export const EXAMPLES_DIR = path.resolve(__dirname, '../../../../examples');
 
-const item = (name: string, spec: Record<string, unknown>, metadata: Record<string, unknown> = {}) =>
-  stringify({
-    apiVersion: 'nestor.io/v1alpha1',
-    kind: 'ResourceDefinition',
-    metadata: { name, title: name, owner: 'team-platform', tags: ['test'], ...metadata },
-    spec: { engine: 'test', environments: ['dev', 'prod'], visibility: { public: true }, outputs: ['host', 'port'], ...spec },
-  });
+const RESOURCES = ['network-vpc', 'postgres-database', 'web-service'];
+const TEAMS = ['team-platform', 'team-payments', 'team-checkout'];
+const ENGINE_BLOCKS = ['crossplane', 'helm', 'pulumi', 'terraform'];
 
 /**
- * A buffet folder like the examples', served by the `test` engine: a VPC,
- * PostgreSQL (needs a VPC; `size` is an enum, `fail` makes the engine fail),
- * a web service, and teams platform, payments (grants checkout) and
- * checkout, delivering directly.
+ * A buffet folder made of the examples' own documents: the VPC, PostgreSQL
+ * and web service items and the platform, payments and checkout teams, with
+ * two changes so the chain can run here: the items use the `test` engine
+ * (`testEngineModule`) instead of Crossplane and Helm, and the teams deliver
+ * directly instead of through their GitOps repositories. Parameters,
+ * requirements, versions, quotas and grants are the examples'.
  */
 export async function writeTestBuffet(): Promise<string> {
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'nestor-scaffolder-'));
   await fs.mkdir(path.join(dir, 'resources'));
   await fs.mkdir(path.join(dir, 'teams'));
-  const files: Record<string, string> = {
-    'teams/team-platform.yaml': team('team-platform', ['team-payments', 'team-checkout']),
-    'teams/team-payments.yaml': team('team-payments', ['team-checkout']),
-    'teams/team-checkout.yaml': team('team-checkout'),
-    'resources/network-vpc.yaml': item('network-vpc', {
-      type: 'network.vpc',
-      version: '1.2.0',
-      parameters: { type: 'object', properties: { cidr: { type: 'string', default: '10.0.0.0/16' } } },
-    }),
-    'resources/postgres-database.yaml': item(
-      'postgres-database',
-      {
-        type: 'database.postgresql',
-        version: '1.4.0',
-        requires: [{ type: 'network.vpc', version: '>=1.0.0 <2.0.0' }],
-        parameters: {
-          type: 'object',
-          required: ['size'],
-          properties: {
-            size: { type: 'string', enum: ['small', 'medium', 'large'], default: 'small' },
-            storageGb: { type: 'integer', minimum: 20, maximum: 2000, default: 50 },
-            fail: { type: 'boolean', default: false },
-          },
-        },
-        cost: { monthly: 120, currency: 'USD' },
-      },
-      { title: 'PostgreSQL database', tags: ['database', 'sql'] },
-    ),
-    'resources/web-service.yaml': item('web-service', {
-      type: 'workload.web-service',
-      version: '1.0.0',
-      parameters: {
-        type: 'object',
-        required: ['image'],
-        properties: { image: { type: 'string' }, replicas: { type: 'integer', minimum: 1, default: 2 } },
-      },
-    }),
-  };
-  for (const [file, content] of Object.entries(files)) await fs.writeFile(path.join(dir, file), content);
+  for (const name of RESOURCES) {
+    const doc = parse(await fs.readFile(path.join(EXAMPLES_DIR, 'resources', `${name}.yaml`), 'utf8'));
+    doc.spec.engine = 'test';
+    for (const block of ENGINE_BLOCKS) delete doc.spec[block];
+    await fs.writeFile(path.join(dir, 'resources', `${name}.yaml`), stringify(doc));
+  }
+  for (const name of TEAMS) {
+    const doc = parse(await fs.readFile(path.join(EXAMPLES_DIR, 'teams', `${name}.yaml`), 'utf8'));
+    doc.spec.delivery = 'direct';
+    delete doc.spec.gitops;
+    await fs.writeFile(path.join(dir, 'teams', `${name}.yaml`), stringify(doc));
+  }
   return dir;
 }

@@ -2,7 +2,7 @@ import { InputError } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { DeploymentRequestInput, formatDeploymentRef } from '@nestor/plugin-nestor-common';
-import { describeNestorError } from '../services/describeNestorError';
+import { describeNestorError, formatReason } from '../services/describeNestorError';
 import { NestorClientFactory } from '../services/NestorClientFactory';
 import { resolveDependsOn } from '../services/resolveDependsOn';
 import { waitForDeployment } from '../services/waitForDeployment';
@@ -88,9 +88,7 @@ export function createDeployAction(options: { clients: NestorClientFactory; cata
           ctx.logger.info(`${check.check}: ${check.allowed ? 'allowed' : 'refused'}`);
         }
         if (!verdict.allowed) {
-          const reasons = verdict.checks.flatMap(c =>
-            c.reasons.map(r => `  - ${c.check}: ${r.field ? `${r.field}: ` : ''}${r.message}`),
-          );
+          const reasons = verdict.checks.flatMap(c => c.reasons.map(r => formatReason(r, `${c.check}: `)));
           throw new InputError([`Nestor would refuse ${ref}:`, ...reasons].join('\n'));
         }
         ctx.logger.info(`Dry run: Nestor would accept ${ref}; nothing was ordered`);

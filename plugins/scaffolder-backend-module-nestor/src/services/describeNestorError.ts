@@ -1,9 +1,21 @@
 import { ResponseError } from '@backstage/errors';
 
-interface Reason {
+/** One reason Nestor gives for a refusal. @public */
+export interface NestorReason {
   code?: string;
   field?: string;
   message?: string;
+}
+
+/**
+ * A reason as a list item: `  - parameters.size: must be one of ... (INVALID_PARAMETER)`,
+ * the field named once even when Nestor's message starts with it.
+ * @public
+ */
+export function formatReason(reason: NestorReason, prefix = ''): string {
+  const text = reason.message ?? reason.code ?? 'refused';
+  const field = reason.field && !text.startsWith(`${reason.field}:`) ? `${reason.field}: ` : '';
+  return `  - ${prefix}${field}${text}${reason.code ? ` (${reason.code})` : ''}`;
 }
 
 /**
@@ -15,12 +27,9 @@ interface Reason {
  */
 export function describeNestorError(error: unknown, doing: string): Error {
   if (!(error instanceof ResponseError)) return error instanceof Error ? error : new Error(String(error));
-  const body = error.body?.error as { name?: string; message?: string; reasons?: Reason[] } | undefined;
+  const body = error.body?.error as { name?: string; message?: string; reasons?: NestorReason[] } | undefined;
   const status = `${error.response.status} ${body?.name ?? error.response.statusText}`;
-  const reasons = (body?.reasons ?? []).map(r => {
-    const text = r.message ?? r.code ?? 'refused';
-    return `  - ${r.field && !text.startsWith(r.field) ? `${r.field}: ` : ''}${text}${r.code ? ` (${r.code})` : ''}`;
-  });
+  const reasons = (body?.reasons ?? []).map(r => formatReason(r));
   const message = [`Nestor refused to ${doing} (${status}): ${body?.message ?? error.message}`, ...reasons].join('\n');
   const described = new Error(message);
   described.name = body?.name ?? 'NestorError';

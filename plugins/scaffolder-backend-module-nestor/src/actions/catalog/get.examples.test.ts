@@ -27,8 +27,8 @@ describe('nestor:catalog:get examples, run against a real Nestor backend', () =>
       type: 'database.postgresql',
       engine: 'test',
       owner: 'team-platform',
-      outputs: ['host', 'port'],
-      environments: ['dev', 'prod'],
+      outputs: ['host', 'port', 'databaseName', 'secretName'],
+      environments: ['dev', 'staging', 'prod'],
       monthlyCost: 120,
       source: { id: 'buffet', path: 'resources/postgres-database.yaml' },
     });
