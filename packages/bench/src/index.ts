@@ -5,8 +5,8 @@
 type BenchModule = { main(args: string[]): Promise<void> };
 
 const benchmarks: Record<string, () => Promise<BenchModule>> = {
+  'catalog-sync': () => import('./catalog-sync/catalogSyncBench'),
   graph: () => import('./graph/graphBench'),
-  sse: () => import('./sse/sseBench'),
   sse: () => import('./sse/sseBench'),
 };
 

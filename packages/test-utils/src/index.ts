@@ -14,3 +14,5 @@ export { GitWorkTree } from './git/GitWorkTree';
 export { actorAwareMockAuthServiceFactory } from './backstage/actorAwareMockAuthServiceFactory';
 export { ownershipUserInfoServiceFactory } from './backstage/ownershipUserInfoServiceFactory';
 export * from './kubernetes';
+export { resourceDefinitionYaml, teamConfigYaml } from './git/buffetYaml';
+export type { ResourceDefinitionYamlOptions } from './git/buffetYaml';

@@ -72,4 +72,40 @@ describe('parseSourceFile', () => {
     expect(doc.lineOf(['spec', 'list', 1, 'missing'])).toBe(5);
     expect(doc.lineOf(['nothing'])).toBe(1);
   });
+
+  describe('fast and thorough paths', () => {
+    // a comment naming an anchor sends a file down the thorough path
+    const thorough = (text: string) => parseSourceFile('x.yaml', `${text}\n# &force-thorough\n`);
+    const samples = [
+      'a: 1\nb: [x, y]\n',
+      '# leading comment\n\n---\nname: first\nlist:\n  - when: 2024-01-01\n    on: yes\n---\n# only a comment\n---\nname: third\n',
+      '--- {inline: true}\n...\nafter: end-marker\n',
+      'text: |\n  line one\n  --- not a marker\nnum: 0o14\n',
+    ];
+
+    it.each(samples.map(s => [s]))('give the same documents and lines for %j', text => {
+      const fast = parseSourceFile('x.yaml', text);
+      const slow = thorough(text);
+      expect(fast.errors).toEqual([]);
+      expect(fast.documents.map(d => [d.line, d.value])).toEqual(slow.documents.map(d => [d.line, d.value]));
+    });
+
+    it('keep YAML 1.2 core types: dates and yes/no stay strings', () => {
+      const [doc] = parseSourceFile('x.yaml', 'when: 2024-01-01\nok: yes\nn: 010\n').documents;
+      expect(doc.value).toEqual({ when: '2024-01-01', ok: 'yes', n: 10 });
+    });
+
+    it('find field lines for documents read on the fast path', () => {
+      const text = ['a: 1', '---', 'kind: X', 'spec:', '  deep:', '    field: 1', ''].join('\n');
+      const [, second] = parseSourceFile('x.yaml', text).documents;
+      expect(second.line).toBe(3);
+      expect(second.lineOf(['spec', 'deep', 'field'])).toBe(6);
+    });
+
+    it('refuses anchored aliases beyond the limit even though anchors are rare', () => {
+      const text = 'a: &a [1, 2]\nb: [*a, *a, *a]\n';
+      expect(parseSourceFile('x.yaml', text, { maxAliasCount: 2 }).errors[0].message).toMatch(/alias/i);
+      expect(parseSourceFile('x.yaml', text).documents[0].value).toEqual({ a: [1, 2], b: [[1, 2], [1, 2], [1, 2]] });
+    });
+  });
 });

@@ -2,7 +2,11 @@ import { execFile, spawn } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { GitAuth, GitClient } from './types';
+import { readLooseBlob, readLooseRef, writeLooseRef } from './gitFiles';
 import { redactUrlCredentials } from './redactUrlCredentials';
+
+/** Above this many files, blobs are found through one tree listing. */
+const BLOB_LOOKUP_THRESHOLD = 32;
 
 /**
  * {@link GitClient} on the git command line. Much faster than isomorphic-git
@@ -14,6 +18,8 @@ import { redactUrlCredentials } from './redactUrlCredentials';
 export class CliGitClient implements GitClient {
   readonly name = 'git-cli';
   readonly #binary: string;
+  /** `<commit>:<path>` → blob id of the files the last diff found changed */
+  #changedBlobs = new Map<string, string>();
 
   static create(options: { binary?: string } = {}): CliGitClient {
     return new CliGitClient(options.binary ?? 'git');
@@ -52,25 +58,37 @@ export class CliGitClient implements GitClient {
       ['fetch', '--quiet', '--no-tags', '--depth=1', '--force', '--', url, `+refs/heads/${branch}:refs/nestor/head`],
       { dir, env, signal },
     );
-    return (await this.#run(['rev-parse', '--verify', 'refs/nestor/head^{commit}'], { dir })).toString('utf8').trim();
+    return (
+      (await readLooseRef(dir, 'refs/nestor/head')) ??
+      (await this.#run(['rev-parse', '--verify', 'refs/nestor/head^{commit}'], { dir })).toString('utf8').trim()
+    );
   }
 
   async diff(options: { dir: string; from: string; to: string; path: string }) {
     const { dir, from, to } = options;
+    let out: Buffer;
     try {
-      await this.#run(['cat-file', '-e', `${from}^{commit}`], { dir });
+      out = await this.#run(['diff-tree', '-r', '-z', '--no-renames', '--raw', from, to, '--', ...pathspec(options.path)], {
+        dir,
+      });
     } catch {
+      // the base commit is not here (a new copy, or history rewritten before it was fetched)
       return undefined;
     }
-    const out = await this.#run(
-      ['diff-tree', '-r', '-z', '--no-renames', '--name-status', from, to, '--', ...pathspec(options.path)],
-      { dir },
-    );
+    // `:<mode> <mode> <old id> <new id> <status>\0<path>\0` per file
     const fields = out.toString('utf8').split('\0');
     const changed: string[] = [];
     const deleted: string[] = [];
+    this.#changedBlobs = new Map();
     for (let i = 0; i + 1 < fields.length; i += 2) {
-      (fields[i] === 'D' ? deleted : changed).push(fields[i + 1]);
+      const [, , , newId, status] = fields[i].split(' ');
+      const file = fields[i + 1];
+      if (status === 'D') {
+        deleted.push(file);
+      } else {
+        changed.push(file);
+        this.#changedBlobs.set(`${to}:${file}`, newId);
+      }
     }
     return { changed, deleted };
   }
@@ -85,15 +103,28 @@ export class CliGitClient implements GitClient {
 
   async readFiles(options: { dir: string; commit: string; paths: string[] }) {
     const result = new Map<string, Buffer>();
+    // files the last diff named are usually loose objects after a small fetch
+    const rest: string[] = [];
+    for (const p of options.paths) {
+      const id = this.#changedBlobs.get(`${options.commit}:${p}`);
+      const blob = id ? await readLooseBlob(options.dir, id) : undefined;
+      if (blob) result.set(p, blob);
+      else rest.push(p);
+    }
     // cat-file reads one object name per line: a path with a newline cannot be asked for
-    const paths = options.paths.filter(p => !p.includes('\n'));
+    const paths = rest.filter(p => !p.includes('\n'));
     if (paths.length === 0) return result;
+    // `<commit>:<path>` makes git walk the trees once per file; for many files
+    // one `ls-tree` names every blob and cat-file reads them by id
+    const names =
+      paths.length > BLOB_LOOKUP_THRESHOLD ? await this.#blobIds(options.dir, options.commit) : undefined;
+    const wanted = names ? paths.filter(p => names.has(p)) : paths;
     const out = await this.#run(['cat-file', '--batch'], {
       dir: options.dir,
-      input: paths.map(p => `${options.commit}:${p}\n`).join(''),
+      input: wanted.map(p => `${names ? names.get(p) : `${options.commit}:${p}`}\n`).join(''),
     });
     let offset = 0;
-    for (const p of paths) {
+    for (const p of wanted) {
       const eol = out.indexOf(10, offset);
       if (eol < 0) break;
       const header = out.subarray(offset, eol).toString('utf8');
@@ -107,8 +138,21 @@ export class CliGitClient implements GitClient {
     return result;
   }
 
+  /** path → blob id of every file at the commit */
+  async #blobIds(dir: string, commit: string): Promise<Map<string, string>> {
+    const out = (await this.#run(['ls-tree', '-r', '-z', commit], { dir })).toString('utf8');
+    const ids = new Map<string, string>();
+    for (const entry of out.split('\0')) {
+      const tab = entry.indexOf('\t');
+      if (tab < 0) continue;
+      const [, type, id] = entry.slice(0, tab).split(' ');
+      if (type === 'blob') ids.set(entry.slice(tab + 1), id);
+    }
+    return ids;
+  }
+
   async keep(options: { dir: string; ref: string; commit: string }) {
-    await this.#run(['update-ref', options.ref, options.commit], { dir: options.dir });
+    await writeLooseRef(options.dir, options.ref, options.commit);
   }
 
   #run(
