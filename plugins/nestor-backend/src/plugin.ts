@@ -24,6 +24,7 @@ import { EventRetention } from './services/events/EventRetention';
 import { SseHub } from './services/events/SseHub';
 import { ReadinessChecker } from './services/health/ReadinessChecker';
 import { createTeamServices } from './services/teams/createTeamServices';
+import { createDeploymentServices } from './services/deployments/createDeploymentServices';
 import { DatabaseNestorStore } from './stores/database/DatabaseNestorStore';
 
 /**
@@ -111,6 +112,19 @@ export const nestorPlugin = createBackendPlugin({
           onChange: () => catalogReads.invalidate(),
         });
         await catalogSync.schedule(scheduler, nestorConfig.sync.schedule);
+        const deployments = createDeploymentServices({
+          config,
+          nestorConfig,
+          logger,
+          lifecycle,
+          store,
+          engines: registry,
+          events: eventBus,
+          callers,
+          access: teamServices.access,
+          checks: teamServices.checks,
+          quotas: teamServices.quotas,
+        });
         const readiness = ReadinessChecker.create();
         readiness.addCheck('store', () => store.ping());
         readiness.addCheck(
@@ -125,6 +139,14 @@ export const nestorPlugin = createBackendPlugin({
           { critical: false },
         );
         readiness.addCheck('sources', () => catalogSync.health(), { critical: false });
+        readiness.addCheck(
+          'clusters',
+          async () => {
+            const down = await deployments.clusters.unreachable();
+            return down.length > 0 ? { status: 'degraded', message: down.map(d => `${d.name}: ${d.message}`).join('; ') } : undefined;
+          },
+          { critical: false },
+        );
 
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });
         httpRouter.addAuthPolicy({ path: '/webhooks', allow: 'unauthenticated' });
@@ -138,6 +160,7 @@ export const nestorPlugin = createBackendPlugin({
               createCatalogRoutes({ callers, access: teamServices.access, catalog: catalogReads, sync: catalogSync }),
               createEventsRoutes({ hub: eventHub, callers, access: teamServices.access }),
               teamServices.routes,
+              deployments.routes,
             ],
           }),
         );

@@ -1,16 +1,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { TestDatabases } from '@backstage/backend-test-utils';
-import { Deployment, DeploymentPhase, DeploymentRequestInput, deploymentRequestSchema } from '@nestor/plugin-nestor-common';
+import { Deployment, DeploymentPhase } from '@nestor/plugin-nestor-common';
 import YAML from 'yaml';
-import { DeploymentHarness, startDeploymentHarness, testCaller } from './__testUtils__/startDeploymentHarness';
+import { DeploymentHarness, startDeploymentHarness, testRequest as request, testCaller } from './__testUtils__/startDeploymentHarness';
 
 jest.setTimeout(90_000);
 
 const databases = TestDatabases.create({ ids: ['SQLITE_3', 'POSTGRES_15'] });
 
-const request = (overrides: Partial<DeploymentRequestInput> = {}) =>
-  deploymentRequestSchema.parse({ team: 'team-a', environment: 'dev', name: 'orders-cache', resource: 'cache', parameters: { size: 'small' }, ...overrides });
 
 describe.each(databases.eachSupportedId())('Coordinator on %s', databaseId => {
   let h: DeploymentHarness;

@@ -1,14 +1,11 @@
 import { TestDatabases } from '@backstage/backend-test-utils';
-import { DeploymentRequestInput, deploymentRequestSchema } from '@nestor/plugin-nestor-common';
 import { AdmissionError } from './admission/AdmissionError';
-import { DeploymentHarness, startDeploymentHarness, testCaller, testDefinition } from './__testUtils__/startDeploymentHarness';
+import { DeploymentHarness, startDeploymentHarness, testRequest as request, testCaller, testDefinition } from './__testUtils__/startDeploymentHarness';
 
 jest.setTimeout(60_000);
 
 const databases = TestDatabases.create({ ids: ['SQLITE_3', 'POSTGRES_15'] });
 
-const request = (overrides: Partial<DeploymentRequestInput> = {}) =>
-  deploymentRequestSchema.parse({ team: 'team-a', environment: 'dev', name: 'orders-cache', resource: 'cache', parameters: { size: 'small' }, ...overrides });
 
 describe.each(databases.eachSupportedId())('DeploymentService on %s', databaseId => {
   let h: DeploymentHarness;

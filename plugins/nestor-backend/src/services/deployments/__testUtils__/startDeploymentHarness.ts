@@ -2,7 +2,7 @@ import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { TestDatabaseId, TestDatabases, mockCredentials, mockServices } from '@backstage/backend-test-utils';
-import { NestorEvent, ResourceDefinition, TeamConfigInput, teamConfigSchema } from '@nestor/plugin-nestor-common';
+import { DeploymentRequestInput, NestorEvent, ResourceDefinition, TeamConfigInput, deploymentRequestSchema, teamConfigSchema } from '@nestor/plugin-nestor-common';
 import { DeploymentEngine } from '@nestor/plugin-nestor-node';
 import { createTestResourceDefinition } from '@nestor/plugin-nestor-node/testUtils';
 import { GitHttpServer, GitWorkTree } from '@nestor/test-utils';
@@ -23,6 +23,11 @@ import { TestEngine } from './TestEngine';
 /** A caller acting for the given teams. */
 export function testCaller(teams: string[] | '*' = ['team-a'], principal = 'user:default/jane'): Caller {
   return { kind: 'user', principal, credentials: mockCredentials.user(principal), teams };
+}
+
+/** A parsed request for `cache` by team-a in dev, with overrides. */
+export function testRequest(overrides: Partial<DeploymentRequestInput> = {}) {
+  return deploymentRequestSchema.parse({ team: 'team-a', environment: 'dev', name: 'orders-cache', resource: 'cache', parameters: { size: 'small' }, ...overrides });
 }
 
 /** The buffet item most tests order: engine `test`, parameters with defaults. */
