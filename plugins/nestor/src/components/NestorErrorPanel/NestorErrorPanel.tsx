@@ -9,6 +9,8 @@ export interface NestorErrorPanelProps {
   permission?: string;
   /** what could not be loaded, e.g. `the deployments of team-payments` */
   what?: string;
+  /** or what could not be done, e.g. `roll back team-payments/dev/orders-db` */
+  action?: string;
 }
 
 /**
@@ -18,7 +20,7 @@ export interface NestorErrorPanelProps {
  * @public
  */
 export function NestorErrorPanel(props: NestorErrorPanelProps) {
-  const { error, permission, what } = props;
+  const { error, permission, what, action } = props;
   const status = ResponseError.is(error) ? error.statusCode : undefined;
   const reason = ResponseError.is(error) ? error.cause.message : error.message;
 
@@ -34,7 +36,8 @@ export function NestorErrorPanel(props: NestorErrorPanelProps) {
         defaultExpanded
       >
         <Typography variant="body2">
-          {what ? `Nestor did not show ${what}: ` : ''}
+          {action ? `Nestor refused to ${action}: ` : ''}
+          {!action && what ? `Nestor did not show ${what}: ` : ''}
           {permission
             ? `your Backstage identity lacks the permission "${permission}". `
             : ''}
@@ -59,7 +62,11 @@ export function NestorErrorPanel(props: NestorErrorPanelProps) {
   return (
     <ResponseErrorPanel
       error={error}
-      title={what ? `Could not load ${what}` : undefined}
+      title={
+        (action && `Could not ${action}`) ||
+        (what && `Could not load ${what}`) ||
+        undefined
+      }
     />
   );
 }

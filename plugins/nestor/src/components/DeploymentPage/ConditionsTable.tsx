@@ -1,0 +1,56 @@
+import Table from '@material-ui/core/Table';
+import TableBody from '@material-ui/core/TableBody';
+import TableCell from '@material-ui/core/TableCell';
+import TableHead from '@material-ui/core/TableHead';
+import TableRow from '@material-ui/core/TableRow';
+import Typography from '@material-ui/core/Typography';
+import type { Condition } from '@nestor/plugin-nestor-common';
+import {
+  StatusError,
+  StatusOK,
+  StatusPending,
+} from '@backstage/core-components';
+
+const STATUS = { True: StatusOK, False: StatusError, Unknown: StatusPending };
+
+/** A deployment's Kubernetes-style conditions. @public */
+export function ConditionsTable(props: { conditions: Condition[] }) {
+  if (props.conditions.length === 0) {
+    return (
+      <Typography variant="body2" color="textSecondary">
+        No conditions reported yet.
+      </Typography>
+    );
+  }
+  return (
+    <Table size="small" aria-label="Conditions">
+      <TableHead>
+        <TableRow>
+          <TableCell>Type</TableCell>
+          <TableCell>Status</TableCell>
+          <TableCell>Reason</TableCell>
+          <TableCell>Message</TableCell>
+          <TableCell>Since</TableCell>
+        </TableRow>
+      </TableHead>
+      <TableBody>
+        {props.conditions.map(c => {
+          const Status = STATUS[c.status] ?? StatusPending;
+          return (
+            <TableRow key={c.type}>
+              <TableCell>{c.type}</TableCell>
+              <TableCell>
+                <Status>{c.status}</Status>
+              </TableCell>
+              <TableCell>{c.reason ?? '—'}</TableCell>
+              <TableCell>{c.message ?? '—'}</TableCell>
+              <TableCell>
+                {new Date(c.lastTransitionTime).toLocaleString()}
+              </TableCell>
+            </TableRow>
+          );
+        })}
+      </TableBody>
+    </Table>
+  );
+}
