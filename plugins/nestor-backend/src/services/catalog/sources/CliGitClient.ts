@@ -45,23 +45,23 @@ export class CliGitClient implements GitClient {
       await this.#run(['init', '--quiet', '--bare', dir], {});
       await this.#run(['config', 'gc.auto', '0'], { dir });
     }
-    const env: Record<string, string> = {};
-    if (auth) {
-      const basic = Buffer.from(`${auth.username}:${auth.password}`).toString('base64');
-      Object.assign(env, {
-        GIT_CONFIG_COUNT: '1',
-        GIT_CONFIG_KEY_0: 'http.extraHeader',
-        GIT_CONFIG_VALUE_0: `Authorization: Basic ${basic}`,
-      });
-    }
     await this.#run(
       ['fetch', '--quiet', '--no-tags', '--depth=1', '--force', '--', url, `+refs/heads/${branch}:refs/nestor/head`],
-      { dir, env, signal },
+      { dir, env: authEnv(auth), signal },
     );
     return (
       (await readLooseRef(dir, 'refs/nestor/head')) ??
       (await this.#run(['rev-parse', '--verify', 'refs/nestor/head^{commit}'], { dir })).toString('utf8').trim()
     );
+  }
+
+  async fetchCommit(options: { dir: string; url: string; commit: string; auth?: GitAuth; signal?: AbortSignal }) {
+    if (!/^[0-9a-f]{40}$/.test(options.commit)) throw new Error(`not a commit id: ${options.commit}`);
+    await this.#run(['fetch', '--quiet', '--no-tags', '--depth=1', '--no-write-fetch-head', '--', options.url, options.commit], {
+      dir: options.dir,
+      env: authEnv(options.auth),
+      signal: options.signal,
+    });
   }
 
   async diff(options: { dir: string; from: string; to: string; path: string }) {
@@ -183,6 +183,13 @@ export class CliGitClient implements GitClient {
       child.stdin.end(options.input ?? '');
     });
   }
+}
+
+/** Credentials as an `http.extraHeader` in the environment, where no other process's arguments show them. */
+function authEnv(auth?: GitAuth): Record<string, string> {
+  if (!auth) return {};
+  const basic = Buffer.from(`${auth.username}:${auth.password}`).toString('base64');
+  return { GIT_CONFIG_COUNT: '1', GIT_CONFIG_KEY_0: 'http.extraHeader', GIT_CONFIG_VALUE_0: `Authorization: Basic ${basic}` };
 }
 
 function pathspec(dir: string): string[] {

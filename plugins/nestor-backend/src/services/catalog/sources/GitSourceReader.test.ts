@@ -92,6 +92,33 @@ describe.each(clients)('GitSourceReader with %s', (_name, makeClient) => {
     expect(snapshot.changes.deleted).toEqual(['c.yaml']);
   });
 
+  it('diffs against a commit another copy synced, fetching that commit when the client can', async () => {
+    const base = await work.commitAndPush({ 'a.yaml': 'v: 1\n', 'b.yaml': 'v: 1\n' });
+    const first = reader();
+    await first.markSynced((await first.read({})).commit);
+    await work.commitAndPush({ 'b.yaml': 'v: 2\n' });
+
+    // another replica: its own working directory, which never saw `base`
+    const otherDir = await fs.mkdtemp(path.join(os.tmpdir(), 'nestor-reader-other-'));
+    try {
+      const client = makeClient();
+      const other = GitSourceReader.create({
+        sourceId: 'platform',
+        url: server.url('buffet'),
+        branch: 'main',
+        workDir: otherDir,
+        client,
+        credentials: async () => undefined,
+      });
+      const snapshot = await other.read({ sinceCommit: base });
+      expect(snapshot.changes).toEqual(
+        client.fetchCommit ? { full: false, changed: ['b.yaml'], deleted: [] } : { full: true, changed: ['a.yaml', 'b.yaml'], deleted: [] },
+      );
+    } finally {
+      await fs.rm(otherDir, { recursive: true, force: true });
+    }
+  });
+
   it('falls back to a full listing when the base commit is unknown to the local copy', async () => {
     await work.commitAndPush({ 'a.yaml': 'v: 1\n' });
     const snapshot = await reader().read({ sinceCommit: 'f'.repeat(40) });

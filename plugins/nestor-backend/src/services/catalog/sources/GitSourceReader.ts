@@ -72,7 +72,15 @@ export class GitSourceReader implements SourceReader {
     if (options.sinceCommit === commit) {
       changes = { full: false, changed: [], deleted: [] };
     } else if (options.sinceCommit) {
-      const diff = await client.diff({ dir, from: options.sinceCommit, to: commit, path: this.#subPath });
+      const from = options.sinceCommit;
+      let diff = await client.diff({ dir, from, to: commit, path: this.#subPath });
+      if (!diff && client.fetchCommit) {
+        // synced by another replica (or before a restart): fetch that commit rather than read everything
+        const fetched = await client
+          .fetchCommit({ dir, url: this.#url, commit: from, auth, signal: options.signal })
+          .then(() => true, () => false);
+        if (fetched) diff = await client.diff({ dir, from, to: commit, path: this.#subPath });
+      }
       if (diff) changes = { full: false, ...diff };
     }
     changes ??= { full: true, changed: await client.listFiles({ dir, commit, path: this.#subPath }), deleted: [] };

@@ -58,6 +58,12 @@ export interface GitClient {
   readonly name: string;
   /** Fetches the branch's head (shallow) into `dir`, creating it if needed; returns the commit. */
   fetch(options: { dir: string; url: string; branch: string; auth?: GitAuth; signal?: AbortSignal }): Promise<string>;
+  /**
+   * Fetches one commit (shallow) by id, e.g. the last synced commit when
+   * another replica synced it and this copy never saw it. Optional; throws
+   * when the server does not give it.
+   */
+  fetchCommit?(options: { dir: string; url: string; commit: string; auth?: GitAuth; signal?: AbortSignal }): Promise<void>;
   /** Files changed between two commits below `path`; undefined when `from` is not available locally. */
   diff(options: { dir: string; from: string; to: string; path: string }): Promise<{ changed: string[]; deleted: string[] } | undefined>;
   /** Every file below `path` at the commit. */

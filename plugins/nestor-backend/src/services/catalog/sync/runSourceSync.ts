@@ -145,9 +145,11 @@ export async function runSourceSync(ctx: SourceSyncContext): Promise<SourceSyncR
     commit: snapshot.commit,
   });
 
+  // a full sync listed every stored item of the source; an incremental one adds to the last count
+  const base = full ? itemPlan.storedCount : previous?.itemCount;
   const itemCount =
-    previous?.itemCount !== undefined && !full
-      ? previous.itemCount + itemPlan.created.length - written.removed.length
+    base !== undefined
+      ? base + itemPlan.created.length - written.removed.length
       : (await store.catalog.listItemsBySource(source.id)).length;
   const status: SourceStatus = {
     id: source.id,
@@ -199,7 +201,7 @@ async function planItems(
     heldNames: input.held.definitions,
     heldPaths: input.held.paths,
   });
-  return { ...plan, created: plan.upserts.map(c => c.name).filter(n => !known.has(n)) };
+  return { ...plan, created: plan.upserts.map(c => c.name).filter(n => !known.has(n)), storedCount: storedInAffected.length };
 }
 
 async function planTeams(
