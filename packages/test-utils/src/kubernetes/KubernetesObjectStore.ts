@@ -9,7 +9,7 @@ import { isPlainObject, jsonEqual } from './jsonEqual';
 import { parseFieldSelector, parseLabelSelector } from './matchesSelectors';
 
 /** A Kubernetes object as JSON. @public */
-export type KubernetesJsonObject = Record<string, any> & { metadata: Record<string, any> };
+export type KubernetesJsonObject = { apiVersion: string; kind: string; metadata: { name: string; [key: string]: any }; [key: string]: any };
 
 /** A change seen by watchers. @public */
 export interface KubernetesWatchEvent {
@@ -307,7 +307,7 @@ export class KubernetesObjectStore {
   #checkBody(type: KubernetesResourceType, namespace: string | undefined, body: unknown, name?: string): KubernetesJsonObject {
     if (!isPlainObject(body)) throw KubernetesApiError.badRequest('the request body must be a JSON object');
     const object = structuredClone(body) as KubernetesJsonObject;
-    object.metadata = isPlainObject(object.metadata) ? object.metadata : {};
+    object.metadata = isPlainObject(object.metadata) ? object.metadata : ({} as KubernetesJsonObject['metadata']);
     if (name !== undefined && object.metadata.name !== undefined && object.metadata.name !== name) {
       throw KubernetesApiError.badRequest(`the name of the object (${object.metadata.name}) does not match the name on the URL (${name})`);
     }

@@ -68,7 +68,7 @@ describe('KubernetesTestServer', () => {
   afterEach(() => server.stop());
 
   it('serves custom resources once their CRD is created, and validates them against its schema', async () => {
-    const created = await api.create(widget('w1'));
+    const created: any = await api.create(widget('w1'));
     expect(created.metadata?.uid).toBeTruthy();
     expect(created.metadata?.generation).toBe(1);
     const read = await api.read({ apiVersion: 'example.org/v1', kind: 'Widget', metadata: { name: 'w1', namespace: 'team-a' } });
@@ -117,9 +117,9 @@ describe('KubernetesTestServer', () => {
   });
 
   it('implements server-side apply: create, update, field ownership conflicts and force', async () => {
-    const applied = await api.patch(widget('w1', { size: 'small', replicas: 2 }), undefined, undefined, 'nestor', false, PatchStrategy.ServerSideApply);
+    const applied: any = await api.patch(widget('w1', { size: 'small', replicas: 2 }), undefined, undefined, 'nestor', false, PatchStrategy.ServerSideApply);
     expect((applied as any).spec).toEqual({ size: 'small', replicas: 2 });
-    expect(applied.metadata?.managedFields?.map(m => [m.manager, m.operation])).toEqual([['nestor', 'Apply']]);
+    expect(applied.metadata?.managedFields?.map((m: any) => [m.manager, m.operation])).toEqual([['nestor', 'Apply']]);
 
     // the same manager may change its own fields and drop one it no longer sets
     const again: any = await api.patch(widget('w1', { size: 'large' }), undefined, undefined, 'nestor', false, PatchStrategy.ServerSideApply);

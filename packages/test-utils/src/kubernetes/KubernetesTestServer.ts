@@ -20,6 +20,14 @@ export interface KubernetesRequestRecord {
   status: number;
 }
 
+/** What a hold sees of a request. @public */
+export interface KubernetesHeldRequest {
+  method: string;
+  path: string;
+  /** the bearer token sent, if any */
+  token?: string;
+}
+
 /** A failure the server answers instead of handling matching requests. @public */
 export interface KubernetesFailureInjection {
   method?: string;
@@ -56,21 +64,28 @@ export class KubernetesTestServer {
   readonly store: KubernetesObjectStore;
   readonly requests: KubernetesRequestRecord[] = [];
   readonly #server: http.Server;
-  readonly #token?: string;
+  readonly #tokens?: Set<string>;
+  readonly #holds: Array<{ match: (request: KubernetesHeldRequest) => boolean; released: Promise<void>; held: number }> = [];
   readonly #failures: KubernetesFailureInjection[] = [];
   readonly #watchResponses = new Set<http.ServerResponse>();
 
-  /** Starts a server on a free port of 127.0.0.1. */
-  static async start(options: { token?: string; resources?: KubernetesResourceType[]; validate?: boolean } = {}): Promise<KubernetesTestServer> {
+  /**
+   * Starts a server on a free port of 127.0.0.1. With `token` (or several
+   * `tokens`), requests need one of them as a bearer token.
+   */
+  static async start(
+    options: { token?: string; tokens?: string[]; resources?: KubernetesResourceType[]; validate?: boolean } = {},
+  ): Promise<KubernetesTestServer> {
     const server = new KubernetesTestServer(options);
     await new Promise<void>(resolve => server.#server.listen(0, '127.0.0.1', resolve));
     return server;
   }
 
-  private constructor(options: { token?: string; resources?: KubernetesResourceType[]; validate?: boolean }) {
+  private constructor(options: { token?: string; tokens?: string[]; resources?: KubernetesResourceType[]; validate?: boolean }) {
     this.registry = new KubernetesResourceRegistry([...BUILTIN_RESOURCE_TYPES, ...(options.resources ?? [])]);
     this.store = new KubernetesObjectStore(this.registry, { validate: options.validate });
-    this.#token = options.token;
+    const tokens = [...(options.token ? [options.token] : []), ...(options.tokens ?? [])];
+    this.#tokens = tokens.length > 0 ? new Set(tokens) : undefined;
     this.#server = http.createServer((req, res) => {
       this.#handle(req, res).catch(error => this.#fail(req, res, error));
     });
@@ -92,6 +107,23 @@ export class KubernetesTestServer {
    */
   installCrd(crd: Record<string, any>): void {
     this.applyObject(crd as KubernetesJsonObject, 'test-setup');
+  }
+
+  /**
+   * Holds matching requests without an answer (as a hung API server would)
+   * until `release` is called; `held()` counts those caught so far.
+   */
+  holdRequests(match: (request: KubernetesHeldRequest) => boolean): { release(): void; held(): number } {
+    let release!: () => void;
+    const hold = { match, released: new Promise<void>(resolve => (release = resolve)), held: 0 };
+    this.#holds.push(hold);
+    return {
+      release: () => {
+        this.#holds.splice(this.#holds.indexOf(hold), 1);
+        release();
+      },
+      held: () => hold.held,
+    };
   }
 
   /** Makes the next matching request(s) fail with the given status. */
@@ -136,6 +168,7 @@ export class KubernetesTestServer {
   }
 
   async stop(): Promise<void> {
+    for (const hold of [...this.#holds]) hold.match = () => false;
     for (const res of this.#watchResponses) res.end();
     await new Promise<void>((resolve, reject) => {
       this.#server.close(error => (error ? reject(error) : resolve()));
@@ -161,8 +194,15 @@ export class KubernetesTestServer {
     };
     this.requests.push(record);
     res.on('finish', () => (record.status = res.statusCode));
-    if (this.#token && req.headers.authorization !== `Bearer ${this.#token}`) {
+    const token = req.headers.authorization?.replace(/^Bearer /, '');
+    if (this.#tokens && !(token && this.#tokens.has(token))) {
       throw new KubernetesApiError(401, 'Unauthorized', 'Unauthorized');
+    }
+    for (const hold of this.#holds) {
+      if (hold.match({ method: record.method, path: url.pathname, token })) {
+        hold.held++;
+        await hold.released;
+      }
     }
     const failure = this.#failures.find(f => (!f.method || f.method === req.method) && (!f.path || f.path.test(url.pathname)));
     if (failure) {

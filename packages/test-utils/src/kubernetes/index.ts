@@ -1,5 +1,5 @@
 export { KubernetesTestServer } from './KubernetesTestServer';
-export type { KubernetesRequestRecord, KubernetesFailureInjection } from './KubernetesTestServer';
+export type { KubernetesRequestRecord, KubernetesFailureInjection, KubernetesHeldRequest } from './KubernetesTestServer';
 export { KubernetesObjectStore } from './KubernetesObjectStore';
 export type { KubernetesJsonObject, KubernetesWatchEvent, KubernetesWriteOptions, KubernetesPatchType } from './KubernetesObjectStore';
 export {

@@ -1,0 +1,169 @@
+/*
+ * The roadmap's first success criterion, end to end: a buffet item in a real
+ * Git repository → catalog sync → POST /deploy → the claim committed to the
+ * team's GitOps repository (real Git over `git http-backend`) → Ready once
+ * the cluster reports the claim ready → every event seen, in order, by an
+ * SSE subscriber (the NestorClient). The backend is the real Nestor plugin
+ * with the Crossplane module, in startTestBackend on a real database.
+ *
+ * What does not run here, and what stands in for it: no Kubernetes cluster
+ * (the in-process API server of @nestor/test-utils, with the upstream
+ * Crossplane CRDs), no Argo CD and no Crossplane (the test applies the
+ * committed files and sets the claim's conditions, as they would).
+ */
+import { AddressInfo } from 'node:net';
+import http from 'node:http';
+import { coreServices, createServiceFactory } from '@backstage/backend-plugin-api';
+import { mockCredentials, mockServices, startTestBackend, TestDatabases } from '@backstage/backend-test-utils';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import nestorPlugin from '@nestor/plugin-nestor-backend';
+import { Deployment, NestorClient, NestorEvent } from '@nestor/plugin-nestor-common';
+import { CrdSchemaValidator, findUpstreamDir, ownershipUserInfoServiceFactory } from '@nestor/test-utils';
+import fs from 'node:fs';
+import path from 'node:path';
+import request from 'supertest';
+import YAML from 'yaml';
+import { crdsForXrd } from '../__fixtures__/crdsForXrd';
+import nestorModuleCrossplane from '../index';
+import { CLAIM_REF, CrossplaneScenario } from './__testUtils__/CrossplaneScenario';
+
+jest.setTimeout(120_000);
+const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
+const JANE = 'user:default/jane';
+const JANE_TOKEN = mockCredentials.user.token(JANE);
+
+async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise(r => setTimeout(r, 50));
+  }
+}
+
+describe('Deployment end to end with the Crossplane engine and GitOps delivery', () => {
+  let scenario: CrossplaneScenario;
+  let server: http.Server;
+  let client: NestorClient;
+  let stopBackend: () => Promise<void>;
+
+  beforeAll(async () => {
+    scenario = await CrossplaneScenario.start();
+    const knex = await databases.init('SQLITE_3');
+    const backend = await startTestBackend({
+      features: [
+        nestorPlugin,
+        nestorModuleCrossplane,
+        mockServices.permissions.factory(),
+        ownershipUserInfoServiceFactory({ [JANE]: [JANE, 'group:default/team-payments'] }),
+        catalogServiceMock.factory(),
+        createServiceFactory({ service: coreServices.database, deps: {}, factory: () => ({ getClient: async () => knex }) }),
+        mockServices.rootConfig.factory({
+          data: { backend: { workingDirectory: scenario.tempDir('nestor-e2e-') }, nestor: scenario.nestorConfig() },
+        }),
+      ],
+    });
+    server = backend.server;
+    stopBackend = () => backend.stop();
+    client = new NestorClient({ baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/nestor`, token: JANE_TOKEN });
+  });
+
+  afterAll(async () => {
+    await stopBackend?.();
+    await scenario?.stop();
+  });
+
+  it('delivers an order from POST /deploy to Ready, with every event in order', async () => {
+    // the catalog was synced from Git at start-up
+    const item = await waitFor('the buffet item', async () => client.getCatalogItem('postgres-database').catch(() => undefined));
+    expect(item.source).toMatchObject({ id: 'platform', path: 'buffet/postgres-database.yaml' });
+    expect((await client.listEngines()).items).toEqual([
+      expect.objectContaining({ name: 'crossplane', capabilities: { delivery: ['gitops', 'direct'], outputs: true, drift: true }, health: expect.objectContaining({ status: 'ok' }) }),
+    ]);
+
+    const events: NestorEvent[] = [];
+    let opened!: () => void;
+    const open = new Promise<void>(resolve => (opened = resolve));
+    const subscription = client.subscribe({ team: 'team-payments' }, e => events.push(e), { onOpen: () => opened() });
+    await open;
+
+    const accepted = await request(server)
+      .post('/api/nestor/deploy')
+      .set('Authorization', `Bearer ${JANE_TOKEN}`)
+      .set('Idempotency-Key', 'orders-db-1')
+      .send({ team: 'team-payments', environment: 'dev', name: 'orders-db', resource: 'postgres-database', version: '^1.4.0', parameters: { size: 'medium' } });
+    expect(accepted.status).toBe(202);
+    const id = (accepted.body as Deployment).id;
+
+    // committed to the team's GitOps repository, and the platform files to the owner's
+    const committed = await waitFor('the claim commit', async () => {
+      const files = await scenario.readRepo('payments-infra', 'clusters/dev/orders-db');
+      return files.has('claim.yaml') ? files : undefined;
+    });
+    const claim = YAML.parse(committed.get('claim.yaml')!);
+    expect(claim).toMatchObject({
+      apiVersion: 'platform.example.org/v1alpha1',
+      kind: 'PostgresDatabase',
+      metadata: { name: 'orders-db', namespace: 'team-payments-dev', annotations: { 'nestor.io/ref': 'team-payments/dev/orders-db', 'nestor.io/deployment-id': id } },
+      // defaults applied; `backups` has none of its own, so its nested defaults stay unset
+      spec: { parameters: { size: 'medium', storageGb: 20, version: '16' } },
+    });
+    const [subject] = await scenario.commitSubjects('payments-infra');
+    expect(subject).toBe(`nestor: deploy team-payments/dev/orders-db (revision 1) by ${JANE}`);
+    const platform = await scenario.readRepo('platform-infra', 'clusters/_platform/postgres-database');
+    expect([...platform.keys()].sort()).toEqual(['composition.yaml', 'definition.yaml']);
+
+    // every committed manifest validates: the XRD and Composition against the upstream CRDs, the claim against its XRD
+    const xrd = YAML.parse(platform.get('definition.yaml')!);
+    expect(CrdSchemaValidator.fromCrd(crdsForXrd(xrd)[1]).validate(claim)).toEqual([]);
+    const upstream = findUpstreamDir();
+    if (upstream) {
+      const crd = (file: string) => YAML.parse(fs.readFileSync(path.join(upstream, 'crossplane', file), 'utf8'));
+      expect(CrdSchemaValidator.fromCrd(crd('apiextensions.crossplane.io_compositeresourcedefinitions.yaml'), 'v1').validate(xrd)).toEqual([]);
+      expect(CrdSchemaValidator.fromCrd(crd('apiextensions.crossplane.io_compositions.yaml'), 'v1').validate(YAML.parse(platform.get('composition.yaml')!))).toEqual([]);
+    }
+
+    // Nestor waits in Syncing until the cluster has the claim and Crossplane reports it ready
+    await waitFor('Syncing', async () => ((await client.getDeployment(id)).phase === 'Syncing' ? true : undefined));
+    await scenario.syncLikeArgoCd();
+    const waiting = await waitFor('the claim conditions read back', async () => {
+      const d = await client.getDeployment(id);
+      return d.conditions.some(c => c.type === 'Synced') ? d : undefined;
+    });
+    expect(waiting.phase).toBe('Syncing');
+    scenario.markClaimReady();
+    const ready = await waitFor('Ready', async () => {
+      const d = await client.getDeployment(id);
+      return d.phase === 'Ready' ? d : undefined;
+    });
+    expect(ready.outputs).toEqual({
+      host: 'orders-db.payments.internal',
+      port: 5432,
+      password: { secretRef: { name: 'orders-db-connection', namespace: CLAIM_REF.namespace, key: 'password' } },
+    });
+    expect(ready.conditions.map(c => `${c.type}=${c.status}`)).toEqual(expect.arrayContaining(['Synced=True', 'Ready=True']));
+    expect(ready.revisions[0].delivery).toMatchObject({ mode: 'gitops', repo: scenario.git.url('payments-infra'), path: 'clusters/dev/orders-db' });
+
+    // the SSE subscriber saw it all, in order
+    await waitFor('deployment.completed over SSE', async () => (events.some(e => e.type === 'deployment.completed') ? true : undefined));
+    subscription.close();
+    const seen = events
+      .filter(e => e.ref === 'team-payments/dev/orders-db')
+      .map(e => (e.type === 'deployment.phase' ? `phase ${(e.payload as { to: string }).to}` : `${e.type}${e.type === 'gitops.committed' ? ` ${(e.payload as { action: string }).action}` : ''}`));
+    expect(seen).toEqual([
+      'deployment.created',
+      'phase Validating',
+      'phase Rendering',
+      'gitops.committed publish',
+      'gitops.committed deploy',
+      'phase Committed',
+      'phase Syncing',
+      'phase Ready',
+      'deployment.completed',
+    ]);
+    const ids = events.map(e => e.id);
+    expect(ids).toEqual([...ids].sort((a, b) => a - b));
+    expect(new Set(ids).size).toBe(ids.length);
+  });
+});
