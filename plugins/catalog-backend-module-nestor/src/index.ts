@@ -17,8 +17,14 @@ export {
   NESTOR_DEPLOYMENT_TAG,
   BUFFET_ITEM_RESOURCE_TYPE,
 } from './entities/annotations';
-export { buffetItemEntity, buffetItemTemplateRef } from './entities/buffetItemEntity';
+export {
+  buffetItemEntity,
+  buffetItemTemplateRef,
+} from './entities/buffetItemEntity';
 export { buffetItemTemplate } from './entities/buffetItemTemplate';
-export { deploymentEntity, deploymentEntityRef } from './entities/deploymentEntity';
+export {
+  deploymentEntity,
+  deploymentEntityRef,
+} from './entities/deploymentEntity';
 export { deploymentEntityName } from './entities/deploymentEntityName';
 export type { EntityContext } from './entities/types';

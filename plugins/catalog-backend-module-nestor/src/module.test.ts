@@ -8,10 +8,17 @@
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { mockCredentials, mockServices, startTestBackend, TestDatabases } from '@backstage/backend-test-utils';
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+  TestDatabases,
+} from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
 import catalogPlugin from '@backstage/plugin-catalog-backend';
 import catalogModuleScaffolderEntityModel from '@backstage/plugin-catalog-backend-module-scaffolder-entity-model';
+// the real Nestor backend is what the provider talks to in these tests
+// eslint-disable-next-line @backstage/no-mixed-plugin-imports
 import nestorPlugin from '@nestor/plugin-nestor-backend';
 import { resourceDefinitionYaml } from '@nestor/test-utils';
 import http from 'node:http';
@@ -32,22 +39,35 @@ describe('the Nestor entity provider in a real catalog', () => {
   const dbs = perPluginDatabases(databases);
 
   const entities = async (filter: string): Promise<Entity[]> => {
-    const res = await request(server).get(`/api/catalog/entities?filter=${encodeURIComponent(filter)}`).set('Authorization', USER);
+    const res = await request(server)
+      .get(`/api/catalog/entities?filter=${encodeURIComponent(filter)}`)
+      .set('Authorization', USER);
     expect(res.status).toBe(200);
     return res.body;
   };
   const nestorEntities = () => entities('metadata.tags=nestor');
-  const names = (list: Entity[]) => list.map(e => `${e.kind.toLocaleLowerCase('en-US')}:${e.metadata.name}`).sort();
+  const names = (list: Entity[]) =>
+    list
+      .map(e => `${e.kind.toLocaleLowerCase('en-US')}:${e.metadata.name}`)
+      .sort();
   const sync = async () => {
     const res = await request(server)
       .post('/api/nestor/catalog/sources/buffet/sync')
-      .set('Authorization', mockCredentials.service.header({ onBehalfOf: mockCredentials.service('plugin:test'), targetPluginId: 'nestor' }));
+      .set(
+        'Authorization',
+        mockCredentials.service.header({
+          onBehalfOf: mockCredentials.service('plugin:test'),
+          targetPluginId: 'nestor',
+        }),
+      );
     expect(res.status).toBe(202);
   };
   const processingErrors = async () => {
     const knex = await dbs.client('catalog');
     const rows = await knex('refresh_state').select('entity_ref', 'errors');
-    return rows.filter(r => r.errors && r.errors !== '[]').map(r => ({ ref: r.entity_ref, errors: JSON.parse(r.errors) }));
+    return rows
+      .filter(r => r.errors && r.errors !== '[]')
+      .map(r => ({ ref: r.entity_ref, errors: JSON.parse(r.errors) }));
   };
 
   beforeAll(async () => {
@@ -55,7 +75,11 @@ describe('the Nestor entity provider in a real catalog', () => {
     await fs.mkdir(path.join(buffet, 'resources'));
     await fs.writeFile(
       path.join(buffet, 'resources', 'network-vpc.yaml'),
-      resourceDefinitionYaml('network-vpc', { title: 'Network (VPC)', type: 'network.vpc', tags: ['network', 'aws'] }),
+      resourceDefinitionYaml('network-vpc', {
+        title: 'Network (VPC)',
+        type: 'network.vpc',
+        tags: ['network', 'aws'],
+      }),
     );
     await fs.writeFile(
       path.join(buffet, 'resources', 'postgres-database.yaml'),
@@ -68,7 +92,11 @@ describe('the Nestor entity provider in a real catalog', () => {
     );
     await fs.writeFile(
       path.join(buffet, 'resources', 'ledger-api.yaml'),
-      resourceDefinitionYaml('ledger-api', { owner: 'team-payments', type: 'api.ledger', visibility: ['team-checkout'] }),
+      resourceDefinitionYaml('ledger-api', {
+        owner: 'team-payments',
+        type: 'api.ledger',
+        visibility: ['team-checkout'],
+      }),
     );
 
     const backend = await startTestBackend({
@@ -104,7 +132,10 @@ describe('the Nestor entity provider in a real catalog', () => {
   it('publishes every buffet item and its Template, with no processing errors', async () => {
     // an entity the catalog refuses never shows: stop at the first processing error and show it
     const { list, errors } = await waitFor(
-      async () => ({ list: await nestorEntities(), errors: await processingErrors() }),
+      async () => ({
+        list: await nestorEntities(),
+        errors: await processingErrors(),
+      }),
       v => v.list.length === 6 || v.errors.length > 0,
       'six entities from Nestor',
     );
@@ -125,15 +156,25 @@ describe('the Nestor entity provider in a real catalog', () => {
   it('relates items and Templates to the teams that own them, whatever their visibility', async () => {
     const list = await nestorEntities();
     const relations = (kind: string, name: string) =>
-      list.find(e => e.kind === kind && e.metadata.name === name)!.relations!.map(r => `${r.type} ${r.targetRef}`);
-    expect(relations('Resource', 'postgres-database')).toEqual(['ownedBy group:default/team-platform']);
-    expect(relations('Template', 'postgres-database')).toEqual(['ownedBy group:default/team-platform']);
+      list
+        .find(e => e.kind === kind && e.metadata.name === name)!
+        .relations!.map(r => `${r.type} ${r.targetRef}`);
+    expect(relations('Resource', 'postgres-database')).toEqual([
+      'ownedBy group:default/team-platform',
+    ]);
+    expect(relations('Template', 'postgres-database')).toEqual([
+      'ownedBy group:default/team-platform',
+    ]);
     // ledger-api is visible to team-checkout only: the catalog's service principal sees it all
-    expect(relations('Resource', 'ledger-api')).toEqual(['ownedBy group:default/team-payments']);
+    expect(relations('Resource', 'ledger-api')).toEqual([
+      'ownedBy group:default/team-payments',
+    ]);
   });
 
   it('annotates and links an item back to Nestor and to its Template', async () => {
-    const [pg] = await entities('kind=resource,metadata.name=postgres-database');
+    const [pg] = await entities(
+      'kind=resource,metadata.name=postgres-database',
+    );
     expect(pg.metadata.annotations).toMatchObject({
       'nestor.io/resource-name': 'postgres-database',
       'nestor.io/resource-version': '1.4.0',
@@ -143,27 +184,47 @@ describe('the Nestor entity provider in a real catalog', () => {
     // a local folder has no web page: no "view source" link, and none made up from the location
     expect(pg.metadata.annotations).not.toHaveProperty('backstage.io/view-url');
     expect(pg.metadata.links).toEqual([
-      { url: 'http://localhost:3000/nestor/buffet/postgres-database', title: 'Open in Nestor', icon: 'dashboard' },
-      { url: 'http://localhost:3000/create/templates/default/postgres-database', title: 'Order', icon: 'add' },
+      {
+        url: 'http://localhost:3000/nestor/buffet/postgres-database',
+        title: 'Open in Nestor',
+        icon: 'dashboard',
+      },
+      {
+        url: 'http://localhost:3000/create/templates/default/postgres-database',
+        title: 'Order',
+        icon: 'add',
+      },
     ]);
-    const [template] = await entities('kind=template,metadata.name=postgres-database');
-    expect((template.spec as any).steps[0].input).toMatchObject({ resource: 'postgres-database', version: '^1.4.0' });
+    const [template] = await entities(
+      'kind=template,metadata.name=postgres-database',
+    );
+    expect((template.spec as any).steps[0].input).toMatchObject({
+      resource: 'postgres-database',
+      version: '^1.4.0',
+    });
   });
 
-  it('follows a changed item through Nestor\'s events: the Template is regenerated', async () => {
+  it("follows a changed item through Nestor's events: the Template is regenerated", async () => {
     await fs.writeFile(
       path.join(buffet, 'resources', 'postgres-database.yaml'),
       resourceDefinitionYaml('postgres-database', {
         title: 'PostgreSQL database',
         version: '1.5.0',
         requires: [{ type: 'network.vpc', version: '>=1.0.0 <2.0.0' }],
-        parameters: { type: 'object', properties: { size: { type: 'string', enum: ['small', 'large'] }, replicas: { type: 'integer' } } },
+        parameters: {
+          type: 'object',
+          properties: {
+            size: { type: 'string', enum: ['small', 'large'] },
+            replicas: { type: 'integer' },
+          },
+        },
       }),
     );
     await sync();
     const [template] = await waitFor(
       () => entities('kind=template,metadata.name=postgres-database'),
-      l => l[0]?.metadata.annotations?.['nestor.io/resource-version'] === '1.5.0',
+      l =>
+        l[0]?.metadata.annotations?.['nestor.io/resource-version'] === '1.5.0',
       'the Template of postgres-database 1.5.0',
     );
     const settings = (template.spec as any).parameters[1].properties.settings;
@@ -174,7 +235,11 @@ describe('the Nestor entity provider in a real catalog', () => {
   it('removes an item that left the buffet, with its Template', async () => {
     await fs.rm(path.join(buffet, 'resources', 'network-vpc.yaml'));
     await sync();
-    const list = await waitFor(nestorEntities, l => l.length === 4, 'network-vpc to leave the catalog');
+    const list = await waitFor(
+      nestorEntities,
+      l => l.length === 4,
+      'network-vpc to leave the catalog',
+    );
     expect(names(list)).toEqual([
       'resource:ledger-api',
       'resource:postgres-database',

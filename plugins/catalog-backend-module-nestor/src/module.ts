@@ -1,4 +1,7 @@
-import { coreServices, createBackendModule } from '@backstage/backend-plugin-api';
+import {
+  coreServices,
+  createBackendModule,
+} from '@backstage/backend-plugin-api';
 import { catalogProcessingExtensionPoint } from '@backstage/plugin-catalog-node';
 import { NestorEntityProvider } from './provider/NestorEntityProvider';
 
@@ -21,8 +24,21 @@ export const catalogModuleNestorEntityProvider = createBackendModule({
         logger: coreServices.logger,
         lifecycle: coreServices.lifecycle,
       },
-      async init({ catalog, config, discovery, auth, scheduler, logger, lifecycle }) {
-        const provider = NestorEntityProvider.fromConfig(config, { discovery, auth, scheduler, logger });
+      async init({
+        catalog,
+        config,
+        discovery,
+        auth,
+        scheduler,
+        logger,
+        lifecycle,
+      }) {
+        const provider = NestorEntityProvider.fromConfig(config, {
+          discovery,
+          auth,
+          scheduler,
+          logger,
+        });
         catalog.addEntityProvider(provider);
         lifecycle.addShutdownHook(() => provider.close());
       },

@@ -13,5 +13,8 @@ export { NestorClientFactory } from './services/NestorClientFactory';
 export { resolveDependsOn } from './services/resolveDependsOn';
 export { waitForDeployment } from './services/waitForDeployment';
 export type { WaitForDeploymentOptions } from './services/waitForDeployment';
-export { describeNestorError, formatReason } from './services/describeNestorError';
+export {
+  describeNestorError,
+  formatReason,
+} from './services/describeNestorError';
 export type { NestorReason } from './services/describeNestorError';

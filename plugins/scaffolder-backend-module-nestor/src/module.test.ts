@@ -8,6 +8,7 @@
  */
 import { mockCredentials } from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
+import { stripVTControlCharacters } from 'node:util';
 import request from 'supertest';
 import { startNestorStack } from './__testUtils__/startNestorStack';
 import { USERS } from './__testUtils__/startNestorBackend';
@@ -16,9 +17,8 @@ import { waitFor } from './__testUtils__/waitFor';
 jest.setTimeout(120_000);
 
 const BOB = mockCredentials.user.header(USERS.bob);
-const ALICE = mockCredentials.user.header(USERS.alice);
 
-describe('Nestor\'s actions in the real scaffolder', () => {
+describe("Nestor's actions in the real scaffolder", () => {
   let stack: Awaited<ReturnType<typeof startNestorStack>>;
 
   beforeAll(async () => {
@@ -31,32 +31,72 @@ describe('Nestor\'s actions in the real scaffolder', () => {
 
   const template = (name: string) =>
     waitFor(
-      async () => (await request(stack.server).get(`/api/catalog/entities/by-name/template/default/${name}`).set('Authorization', BOB)).body,
+      async () =>
+        (
+          await request(stack.server)
+            .get(`/api/catalog/entities/by-name/template/default/${name}`)
+            .set('Authorization', BOB)
+        ).body,
       (body: Entity) => body?.kind === 'Template',
       `the Template ${name}`,
     );
-  const dryRun = async (name: string, values: Record<string, unknown>, auth = BOB) =>
+  const dryRun = async (
+    name: string,
+    values: Record<string, unknown>,
+    auth = BOB,
+  ) =>
     request(stack.server)
       .post('/api/scaffolder/v2/dry-run')
       .set('Authorization', auth)
-      .send({ template: await template(name), values, secrets: {}, directoryContents: [] });
+      .send({
+        template: await template(name),
+        values,
+        secrets: {},
+        directoryContents: [],
+      });
   // the task log colours the level: drop the colour codes and the level
   const logOf = (body: any): string[] =>
-    body.log.map((l: any) => String(l.body.message ?? '').replace(/\u001b\[\d+m/g, '').replace(/^(info|warn|error): /, ''));
+    body.log.map((l: any) =>
+      stripVTControlCharacters(String(l.body.message ?? '')).replace(
+        /^(info|warn|error): /,
+        '',
+      ),
+    );
 
   it('lists the three actions with their input schemas and examples', async () => {
-    const res = await request(stack.server).get('/api/scaffolder/v2/actions').set('Authorization', BOB);
+    const res = await request(stack.server)
+      .get('/api/scaffolder/v2/actions')
+      .set('Authorization', BOB);
     expect(res.status).toBe(200);
-    const byId = Object.fromEntries(res.body.filter((a: any) => a.id.startsWith('nestor:')).map((a: any) => [a.id, a]));
-    expect(Object.keys(byId).sort()).toEqual(['nestor:catalog:get', 'nestor:dependencies:validate', 'nestor:deploy']);
+    const byId = Object.fromEntries(
+      res.body
+        .filter((a: any) => a.id.startsWith('nestor:'))
+        .map((a: any) => [a.id, a]),
+    );
+    expect(Object.keys(byId).sort()).toEqual([
+      'nestor:catalog:get',
+      'nestor:dependencies:validate',
+      'nestor:deploy',
+    ]);
     const deploy = byId['nestor:deploy'];
-    expect(deploy.schema.input.required.sort()).toEqual(['environment', 'name', 'resource', 'team']);
-    expect(Object.keys(deploy.schema.output.properties).sort()).toEqual(['deploymentId', 'outputs', 'phase', 'ref', 'url']);
+    expect(deploy.schema.input.required.sort()).toEqual([
+      'environment',
+      'name',
+      'resource',
+      'team',
+    ]);
+    expect(Object.keys(deploy.schema.output.properties).sort()).toEqual([
+      'deploymentId',
+      'outputs',
+      'phase',
+      'ref',
+      'url',
+    ]);
     expect(deploy.schema.input.properties.team.description).toMatch(/Team id/);
     expect(deploy.examples).toHaveLength(2);
   });
 
-  it('dry-runs the generated template of an item: Nestor\'s verdict is asked, nothing is ordered', async () => {
+  it("dry-runs the generated template of an item: Nestor's verdict is asked, nothing is ordered", async () => {
     const res = await dryRun('web-service', {
       team: 'group:default/team-payments',
       environment: 'dev',
@@ -66,8 +106,15 @@ describe('Nestor\'s actions in the real scaffolder', () => {
     });
     expect(res.status).toBe(200);
     const log = logOf(res.body);
-    expect(log).toEqual(expect.arrayContaining(['schema: allowed', 'Dry run: Nestor would accept team-payments/dev/orders-api; nothing was ordered']));
-    expect(res.body.output.text[0].content).toContain('team-payments/dev/orders-api');
+    expect(log).toEqual(
+      expect.arrayContaining([
+        'schema: allowed',
+        'Dry run: Nestor would accept team-payments/dev/orders-api; nothing was ordered',
+      ]),
+    );
+    expect(res.body.output.text[0].content).toContain(
+      'team-payments/dev/orders-api',
+    );
   });
 
   it('fails the dry run of an order Nestor would refuse, naming the check and the field', async () => {
@@ -90,7 +137,7 @@ describe('Nestor\'s actions in the real scaffolder', () => {
     );
   });
 
-  it('refuses, before any step, values that do not fit the form generated from the item\'s schema', async () => {
+  it("refuses, before any step, values that do not fit the form generated from the item's schema", async () => {
     const values = {
       team: 'group:default/team-payments',
       environment: 'dev',
@@ -100,13 +147,20 @@ describe('Nestor\'s actions in the real scaffolder', () => {
     };
     const res = await dryRun('postgres-database', values);
     expect(res.status).toBe(400);
-    expect(res.body.errors.map((e: any) => `${e.path.join('.')}: ${e.message}`)).toEqual([
+    expect(
+      res.body.errors.map((e: any) => `${e.path.join('.')}: ${e.message}`),
+    ).toEqual([
       'settings.size: is not one of enum values: small,medium,large',
       'settings.storageGb: must be greater than or equal to 20',
     ]);
-    const wrongEnvironment = await dryRun('postgres-database', { ...values, environment: 'qa' });
-    expect(wrongEnvironment.body.errors.map((e: any) => `${e.path.join('.')}: ${e.message}`)).toEqual([
-      'environment: is not one of enum values: dev,staging,prod',
-    ]);
+    const wrongEnvironment = await dryRun('postgres-database', {
+      ...values,
+      environment: 'qa',
+    });
+    expect(
+      wrongEnvironment.body.errors.map(
+        (e: any) => `${e.path.join('.')}: ${e.message}`,
+      ),
+    ).toEqual(['environment: is not one of enum values: dev,staging,prod']);
   });
 });

@@ -1,4 +1,7 @@
-import { coreServices, createBackendModule } from '@backstage/backend-plugin-api';
+import {
+  coreServices,
+  createBackendModule,
+} from '@backstage/backend-plugin-api';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
 import { createGetCatalogItemAction } from './actions/catalog/get';
@@ -24,7 +27,10 @@ export const scaffolderModuleNestorActions = createBackendModule({
         catalog: catalogServiceRef,
       },
       async init({ scaffolder, config, discovery, auth, catalog }) {
-        const clients = NestorClientFactory.fromConfig(config, { discovery, auth });
+        const clients = NestorClientFactory.fromConfig(config, {
+          discovery,
+          auth,
+        });
         scaffolder.addActions(
           createDeployAction({ clients, catalog }),
           createValidateDependenciesAction({ clients, catalog }),

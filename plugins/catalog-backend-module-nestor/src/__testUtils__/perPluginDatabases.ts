@@ -1,4 +1,7 @@
-import { coreServices, createServiceFactory } from '@backstage/backend-plugin-api';
+import {
+  coreServices,
+  createServiceFactory,
+} from '@backstage/backend-plugin-api';
 import { TestDatabases } from '@backstage/backend-test-utils';
 import { Knex } from 'knex';
 
@@ -26,7 +29,8 @@ export function perPluginDatabases(databases: TestDatabases) {
     factory,
     client(pluginId: string): Promise<Knex> {
       const client = clients.get(pluginId);
-      if (!client) throw new Error(`plugin ${pluginId} has not asked for its database`);
+      if (!client)
+        throw new Error(`plugin ${pluginId} has not asked for its database`);
       return client;
     },
     async destroy() {

@@ -6,7 +6,11 @@ import {
   stringifyEntityRef,
 } from '@backstage/catalog-model';
 import { CatalogItem } from '@nestor/plugin-nestor-common';
-import { BUFFET_ITEM_RESOURCE_TYPE, NESTOR_ANNOTATIONS, NESTOR_TAG } from './annotations';
+import {
+  BUFFET_ITEM_RESOURCE_TYPE,
+  NESTOR_ANNOTATIONS,
+  NESTOR_TAG,
+} from './annotations';
 import { gitFileUrl } from './gitFileUrl';
 import { nestorLocation } from './nestorLocation';
 import { toEntityTags } from './toEntityTags';
@@ -16,19 +20,31 @@ const validator = makeValidator();
 
 /** Annotations a definition may not set on its entity: the provider owns them. */
 function isReserved(key: string): boolean {
-  return key.startsWith('nestor.io/') || key.startsWith('backstage.io/managed-by-');
+  return (
+    key.startsWith('nestor.io/') || key.startsWith('backstage.io/managed-by-')
+  );
 }
 
 /**
  * The definition's own annotations that the catalog accepts (others are
  * reported to `onDropped`), without the ones the provider sets itself.
  */
-function passThroughAnnotations(item: CatalogItem, context: EntityContext): Record<string, string> {
+function passThroughAnnotations(
+  item: CatalogItem,
+  context: EntityContext,
+): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [key, value] of Object.entries(item.definition.metadata.annotations ?? {})) {
+  for (const [key, value] of Object.entries(
+    item.definition.metadata.annotations ?? {},
+  )) {
     if (isReserved(key)) continue;
-    if (!validator.isValidAnnotationKey(key) || !validator.isValidAnnotationValue(value)) {
-      context.onDropped?.(`buffet item ${item.name}: annotation "${key}" is not a valid catalog annotation; left out`);
+    if (
+      !validator.isValidAnnotationKey(key) ||
+      !validator.isValidAnnotationValue(value)
+    ) {
+      context.onDropped?.(
+        `buffet item ${item.name}: annotation "${key}" is not a valid catalog annotation; left out`,
+      );
       continue;
     }
     out[key] = value;
@@ -37,12 +53,22 @@ function passThroughAnnotations(item: CatalogItem, context: EntityContext): Reco
 }
 
 /** The entity ref of a buffet item's generated Template. @public */
-export function buffetItemTemplateRef(name: string, context: Pick<EntityContext, 'namespace'>): string {
-  return stringifyEntityRef({ kind: 'Template', namespace: context.namespace, name });
+export function buffetItemTemplateRef(
+  name: string,
+  context: Pick<EntityContext, 'namespace'>,
+): string {
+  return stringifyEntityRef({
+    kind: 'Template',
+    namespace: context.namespace,
+    name,
+  });
 }
 
 /** Links shared by a buffet item's entity and its Template. @internal */
-export function buffetItemLinks(item: CatalogItem, context: EntityContext): EntityLink[] {
+export function buffetItemLinks(
+  item: CatalogItem,
+  context: EntityContext,
+): EntityLink[] {
   const links: EntityLink[] = [];
   if (context.nestorAppUrl) {
     links.push({
@@ -52,12 +78,21 @@ export function buffetItemLinks(item: CatalogItem, context: EntityContext): Enti
     });
   }
   const file = gitFileUrl(item.source, context.integrations);
-  if (file) links.push({ url: file, title: 'Definition in Git', icon: 'code', type: 'source' });
+  if (file)
+    links.push({
+      url: file,
+      title: 'Definition in Git',
+      icon: 'code',
+      type: 'source',
+    });
   return links;
 }
 
 /** Annotations shared by a buffet item's entity and its Template. @internal */
-export function buffetItemAnnotations(item: CatalogItem, context: EntityContext): Record<string, string> {
+export function buffetItemAnnotations(
+  item: CatalogItem,
+  context: EntityContext,
+): Record<string, string> {
   const { spec } = item.definition;
   const file = gitFileUrl(item.source, context.integrations);
   return {
@@ -72,8 +107,15 @@ export function buffetItemAnnotations(item: CatalogItem, context: EntityContext)
 }
 
 /** The owner ref of a team's entities. @internal */
-export function teamOwnerRef(team: string, context: Pick<EntityContext, 'groupNamespace'>): string {
-  return stringifyEntityRef({ kind: 'Group', namespace: context.groupNamespace, name: team });
+export function teamOwnerRef(
+  team: string,
+  context: Pick<EntityContext, 'groupNamespace'>,
+): string {
+  return stringifyEntityRef({
+    kind: 'Group',
+    namespace: context.groupNamespace,
+    name: team,
+  });
 }
 
 /**
@@ -85,13 +127,18 @@ export function teamOwnerRef(team: string, context: Pick<EntityContext, 'groupNa
  * its Git file and its Template on the Create page.
  * @public
  */
-export function buffetItemEntity(item: CatalogItem, context: EntityContext): Entity {
+export function buffetItemEntity(
+  item: CatalogItem,
+  context: EntityContext,
+): Entity {
   const { metadata } = item.definition;
   const own = metadata.annotations ?? {};
   const links = buffetItemLinks(item, context);
   if (context.appBaseUrl) {
     links.push({
-      url: `${context.appBaseUrl}/create/templates/${encodeURIComponent(context.namespace)}/${encodeURIComponent(item.name)}`,
+      url: `${context.appBaseUrl}/create/templates/${encodeURIComponent(
+        context.namespace,
+      )}/${encodeURIComponent(item.name)}`,
       title: 'Order',
       icon: 'add',
     });
@@ -108,7 +155,10 @@ export function buffetItemEntity(item: CatalogItem, context: EntityContext): Ent
       annotations: {
         ...passThroughAnnotations(item, context),
         ...buffetItemAnnotations(item, context),
-        [NESTOR_ANNOTATIONS.template]: buffetItemTemplateRef(item.name, context),
+        [NESTOR_ANNOTATIONS.template]: buffetItemTemplateRef(
+          item.name,
+          context,
+        ),
       },
     },
   };
@@ -132,5 +182,9 @@ export function buffetItemEntity(item: CatalogItem, context: EntityContext): Ent
       `buffet item ${item.name}: an API entity needs both ${NESTOR_ANNOTATIONS.apiType} and ${NESTOR_ANNOTATIONS.apiDefinition}; published as a Resource`,
     );
   }
-  return { ...base, kind: 'Resource', spec: { type: BUFFET_ITEM_RESOURCE_TYPE, owner } };
+  return {
+    ...base,
+    kind: 'Resource',
+    spec: { type: BUFFET_ITEM_RESOURCE_TYPE, owner },
+  };
 }

@@ -1,6 +1,10 @@
 import { Entity } from '@backstage/catalog-model';
 import { CatalogItem } from '@nestor/plugin-nestor-common';
-import { buffetItemAnnotations, buffetItemLinks, teamOwnerRef } from './buffetItemEntity';
+import {
+  buffetItemAnnotations,
+  buffetItemLinks,
+  teamOwnerRef,
+} from './buffetItemEntity';
 import { NESTOR_TAG } from './annotations';
 import { deployStepInput, templateForm } from './templateForm';
 import { toEntityTags } from './toEntityTags';
@@ -8,8 +12,12 @@ import { EntityContext } from './types';
 
 function describe(item: CatalogItem): string {
   const { metadata, spec } = item.definition;
-  const cost = spec.cost ? ` About ${spec.cost.monthly} ${spec.cost.currency} a month.` : '';
-  const head = metadata.description ?? `Orders ${metadata.title ?? item.name} through Nestor.`;
+  const cost = spec.cost
+    ? ` About ${spec.cost.monthly} ${spec.cost.currency} a month.`
+    : '';
+  const head =
+    metadata.description ??
+    `Orders ${metadata.title ?? item.name} through Nestor.`;
   return `${head}${cost}`;
 }
 
@@ -20,7 +28,10 @@ function describe(item: CatalogItem): string {
  * by the item's team; regenerated whenever the item changes.
  * @public
  */
-export function buffetItemTemplate(item: CatalogItem, context: EntityContext): Entity {
+export function buffetItemTemplate(
+  item: CatalogItem,
+  context: EntityContext,
+): Entity {
   const { metadata } = item.definition;
   const title = metadata.title ?? item.name;
   return {
@@ -48,7 +59,9 @@ export function buffetItemTemplate(item: CatalogItem, context: EntityContext): E
         },
       ],
       output: {
-        links: [{ title: 'Open in Nestor', url: '${{ steps.deploy.output.url }}' }],
+        links: [
+          { title: 'Open in Nestor', url: '${{ steps.deploy.output.url }}' },
+        ],
         text: [
           {
             title: 'Ordered',

@@ -3,7 +3,7 @@ import { testContext, testDeployment } from './__testUtils__/fixtures';
 import { deploymentEntity } from './deploymentEntity';
 
 describe('deploymentEntity', () => {
-  it('publishes a deployment as a Resource of its item\'s type, owned by its team, depending on other teams\' deployments', async () => {
+  it("publishes a deployment as a Resource of its item's type, owned by its team, depending on other teams' deployments", async () => {
     const deployment = testDeployment({
       id: 'dep-42',
       team: 'team-payments',
@@ -23,12 +23,21 @@ describe('deploymentEntity', () => {
         name: 'team-payments.dev.orders-db',
         namespace: 'nestor',
         title: 'team-payments/dev/orders-db',
-        description: 'postgres-database 1.4.0 for team-payments in dev, ordered through Nestor',
+        description:
+          'postgres-database 1.4.0 for team-payments in dev, ordered through Nestor',
         tags: ['nestor', 'nestor-deployment', 'dev'],
-        links: [{ url: 'https://backstage.acme.example/nestor/deployments/dep-42', title: 'Open in Nestor', icon: 'dashboard' }],
+        links: [
+          {
+            url: 'https://backstage.acme.example/nestor/deployments/dep-42',
+            title: 'Open in Nestor',
+            icon: 'dashboard',
+          },
+        ],
         annotations: {
-          'backstage.io/managed-by-location': 'nestor:deployments/team-payments/dev/orders-db',
-          'backstage.io/managed-by-origin-location': 'nestor:deployments/team-payments/dev/orders-db',
+          'backstage.io/managed-by-location':
+            'nestor:deployments/team-payments/dev/orders-db',
+          'backstage.io/managed-by-origin-location':
+            'nestor:deployments/team-payments/dev/orders-db',
           'nestor.io/deployment-ref': 'team-payments/dev/orders-db',
           'nestor.io/deployment-id': 'dep-42',
           'nestor.io/team': 'team-payments',
@@ -50,17 +59,37 @@ describe('deploymentEntity', () => {
   });
 
   it('links the GitOps commit and pull request of the current revision and an endpoint output', () => {
-    const deployment = testDeployment({ id: 'd1', team: 'team-a', environment: 'prod', name: 'api' });
+    const deployment = testDeployment({
+      id: 'd1',
+      team: 'team-a',
+      environment: 'prod',
+      name: 'api',
+    });
     deployment.revisions[0].delivery = {
       mode: 'gitops',
       commitUrl: 'https://github.com/acme/infra/commit/abc',
       pullRequestUrl: 'https://github.com/acme/infra/pull/7',
     };
-    deployment.outputs = { url: 'https://api.acme.example', port: 443, host: 'javascript:alert(1)' };
-    const links = deploymentEntity(deployment, testContext({ nestorAppUrl: undefined })).metadata.links;
+    deployment.outputs = {
+      url: 'https://api.acme.example',
+      port: 443,
+      host: 'db.internal',
+    };
+    const links = deploymentEntity(
+      deployment,
+      testContext({ nestorAppUrl: undefined }),
+    ).metadata.links;
     expect(links).toEqual([
-      { url: 'https://github.com/acme/infra/pull/7', title: 'GitOps pull request', type: 'gitops' },
-      { url: 'https://github.com/acme/infra/commit/abc', title: 'GitOps commit', type: 'gitops' },
+      {
+        url: 'https://github.com/acme/infra/pull/7',
+        title: 'GitOps pull request',
+        type: 'gitops',
+      },
+      {
+        url: 'https://github.com/acme/infra/commit/abc',
+        title: 'GitOps commit',
+        type: 'gitops',
+      },
       { url: 'https://api.acme.example', title: 'Endpoint', icon: 'web' },
     ]);
   });

@@ -1,15 +1,30 @@
-import { Entity, EntityLink, stringifyEntityRef } from '@backstage/catalog-model';
+import {
+  Entity,
+  EntityLink,
+  stringifyEntityRef,
+} from '@backstage/catalog-model';
 import { Deployment } from '@nestor/plugin-nestor-common';
 import { teamOwnerRef } from './buffetItemEntity';
-import { NESTOR_ANNOTATIONS, NESTOR_DEPLOYMENT_TAG, NESTOR_TAG } from './annotations';
+import {
+  NESTOR_ANNOTATIONS,
+  NESTOR_DEPLOYMENT_TAG,
+  NESTOR_TAG,
+} from './annotations';
 import { deploymentEntityName } from './deploymentEntityName';
 import { nestorLocation } from './nestorLocation';
 import { toEntityTags } from './toEntityTags';
 import { EntityContext } from './types';
 
 /** The entity ref of a deployment's Resource entity. @public */
-export function deploymentEntityRef(ref: string, context: Pick<EntityContext, 'namespace'>): string {
-  return stringifyEntityRef({ kind: 'Resource', namespace: context.namespace, name: deploymentEntityName(ref) });
+export function deploymentEntityRef(
+  ref: string,
+  context: Pick<EntityContext, 'namespace'>,
+): string {
+  return stringifyEntityRef({
+    kind: 'Resource',
+    namespace: context.namespace,
+    name: deploymentEntityName(ref),
+  });
 }
 
 function isHttpUrl(value: unknown): value is string {
@@ -20,16 +35,31 @@ function links(deployment: Deployment, context: EntityContext): EntityLink[] {
   const out: EntityLink[] = [];
   if (context.nestorAppUrl) {
     out.push({
-      url: `${context.nestorAppUrl}/deployments/${encodeURIComponent(deployment.id)}`,
+      url: `${context.nestorAppUrl}/deployments/${encodeURIComponent(
+        deployment.id,
+      )}`,
       title: 'Open in Nestor',
       icon: 'dashboard',
     });
   }
-  const delivery = deployment.revisions.find(r => r.revision === deployment.currentRevision)?.delivery;
-  if (isHttpUrl(delivery?.pullRequestUrl)) out.push({ url: delivery!.pullRequestUrl!, title: 'GitOps pull request', type: 'gitops' });
-  if (isHttpUrl(delivery?.commitUrl)) out.push({ url: delivery!.commitUrl!, title: 'GitOps commit', type: 'gitops' });
+  const delivery = deployment.revisions.find(
+    r => r.revision === deployment.currentRevision,
+  )?.delivery;
+  if (isHttpUrl(delivery?.pullRequestUrl))
+    out.push({
+      url: delivery!.pullRequestUrl!,
+      title: 'GitOps pull request',
+      type: 'gitops',
+    });
+  if (isHttpUrl(delivery?.commitUrl))
+    out.push({
+      url: delivery!.commitUrl!,
+      title: 'GitOps commit',
+      type: 'gitops',
+    });
   // an engine output that is a web address (a service's URL) is where the deployment answers
-  if (isHttpUrl(deployment.outputs.url)) out.push({ url: deployment.outputs.url, title: 'Endpoint', icon: 'web' });
+  if (isHttpUrl(deployment.outputs.url))
+    out.push({ url: deployment.outputs.url, title: 'Endpoint', icon: 'web' });
   return out;
 }
 
@@ -41,7 +71,10 @@ function links(deployment: Deployment, context: EntityContext): EntityLink[] {
  * Nestor's entity page needs (ref, id, phase, item, team, environment).
  * @public
  */
-export function deploymentEntity(deployment: Deployment, context: EntityContext): Entity {
+export function deploymentEntity(
+  deployment: Deployment,
+  context: EntityContext,
+): Entity {
   const { resource } = deployment;
   return {
     apiVersion: 'backstage.io/v1alpha1',
@@ -51,7 +84,11 @@ export function deploymentEntity(deployment: Deployment, context: EntityContext)
       namespace: context.namespace,
       title: deployment.ref,
       description: `${resource.name} ${resource.version} for ${deployment.team} in ${deployment.environment}, ordered through Nestor`,
-      tags: toEntityTags([NESTOR_TAG, NESTOR_DEPLOYMENT_TAG, deployment.environment]),
+      tags: toEntityTags([
+        NESTOR_TAG,
+        NESTOR_DEPLOYMENT_TAG,
+        deployment.environment,
+      ]),
       links: links(deployment, context),
       annotations: {
         ...nestorLocation(`deployments/${deployment.ref}`),
@@ -69,7 +106,9 @@ export function deploymentEntity(deployment: Deployment, context: EntityContext)
     spec: {
       type: resource.type,
       owner: teamOwnerRef(deployment.team, context),
-      dependsOn: deployment.dependsOn.map(ref => deploymentEntityRef(ref, context)),
+      dependsOn: deployment.dependsOn.map(ref =>
+        deploymentEntityRef(ref, context),
+      ),
     },
   };
 }

@@ -16,7 +16,10 @@ export function deploymentEntityName(ref: string): string {
   const { team, environment, name } = parseDeploymentRef(ref);
   const full = `${team}.${environment}.${name}`;
   if (full.length <= MAX_NAME) return full;
-  const hash = createHash('sha256').update(ref).digest('hex').slice(0, HASH_LENGTH);
+  const hash = createHash('sha256')
+    .update(ref)
+    .digest('hex')
+    .slice(0, HASH_LENGTH);
   const head = full.slice(0, MAX_NAME - HASH_LENGTH - 1).replace(/[-.]+$/, '');
   return `${head}-${hash}`;
 }

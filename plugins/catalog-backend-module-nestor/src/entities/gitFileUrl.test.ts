@@ -3,7 +3,16 @@ import { gitFileUrl } from './gitFileUrl';
 
 const { integrations } = testContext();
 const at = (url: string, line?: number) =>
-  gitFileUrl({ id: 's', url, path: 'nestor/resources/pg db.yaml', commit: 'abc123', line }, integrations);
+  gitFileUrl(
+    {
+      id: 's',
+      url,
+      path: 'nestor/resources/pg db.yaml',
+      commit: 'abc123',
+      line,
+    },
+    integrations,
+  );
 
 describe('gitFileUrl', () => {
   it('builds the page of the file at its commit for each known host type', () => {

@@ -9,7 +9,10 @@ import { ItemSource } from '@nestor/plugin-nestor-common';
  * local-folder sources (`file:`), have no page: `undefined`.
  * @internal
  */
-export function gitFileUrl(source: ItemSource, integrations: ScmIntegrationRegistry): string | undefined {
+export function gitFileUrl(
+  source: ItemSource,
+  integrations: ScmIntegrationRegistry,
+): string | undefined {
   let repo: URL;
   try {
     repo = new URL(source.url);
@@ -22,7 +25,10 @@ export function gitFileUrl(source: ItemSource, integrations: ScmIntegrationRegis
   repo.password = '';
   repo.search = '';
   repo.hash = '';
-  const base = repo.toString().replace(/\/+$/, '').replace(/\.git$/, '');
+  const base = repo
+    .toString()
+    .replace(/\/+$/, '')
+    .replace(/\.git$/, '');
   const path = source.path.split('/').map(encodeURIComponent).join('/');
   const commit = encodeURIComponent(source.commit);
   const line = source.line;

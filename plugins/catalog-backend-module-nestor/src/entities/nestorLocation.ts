@@ -1,4 +1,7 @@
-import { ANNOTATION_LOCATION, ANNOTATION_ORIGIN_LOCATION } from '@backstage/catalog-model';
+import {
+  ANNOTATION_LOCATION,
+  ANNOTATION_ORIGIN_LOCATION,
+} from '@backstage/catalog-model';
 
 /**
  * The location annotations of an entity the provider writes:
@@ -9,5 +12,8 @@ import { ANNOTATION_LOCATION, ANNOTATION_ORIGIN_LOCATION } from '@backstage/cata
  */
 export function nestorLocation(target: string): Record<string, string> {
   const location = `nestor:${target}`;
-  return { [ANNOTATION_LOCATION]: location, [ANNOTATION_ORIGIN_LOCATION]: location };
+  return {
+    [ANNOTATION_LOCATION]: location,
+    [ANNOTATION_ORIGIN_LOCATION]: location,
+  };
 }

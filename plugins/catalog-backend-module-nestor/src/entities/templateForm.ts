@@ -29,15 +29,27 @@ function hasOwnFields(schema: Record<string, unknown>): boolean {
   const properties = schema.properties as Record<string, unknown> | undefined;
   return (
     Object.keys(properties ?? {}).length > 0 ||
-    ['allOf', 'anyOf', 'oneOf', 'if', 'patternProperties', 'additionalProperties'].some(k => k in schema)
+    [
+      'allOf',
+      'anyOf',
+      'oneOf',
+      'if',
+      'patternProperties',
+      'additionalProperties',
+    ].some(k => k in schema)
   );
 }
 
-function whereStep(definition: ResourceDefinition, context: EntityContext): JsonObject {
+function whereStep(
+  definition: ResourceDefinition,
+  context: EntityContext,
+): JsonObject {
   const { metadata, spec } = definition;
   const teamFilter: JsonObject = { kind: 'Group' };
   if ('teams' in spec.visibility) {
-    teamFilter['metadata.name'] = [...new Set([metadata.owner, ...spec.visibility.teams])];
+    teamFilter['metadata.name'] = [
+      ...new Set([metadata.owner, ...spec.visibility.teams]),
+    ];
   }
   return {
     title: 'Team and environment',
@@ -48,7 +60,10 @@ function whereStep(definition: ResourceDefinition, context: EntityContext): Json
         description: 'The team that owns the deployment and pays for it',
         type: 'string',
         'ui:field': 'OwnerPicker',
-        'ui:options': { catalogFilter: [teamFilter], defaultNamespace: context.groupNamespace },
+        'ui:options': {
+          catalogFilter: [teamFilter],
+          defaultNamespace: context.groupNamespace,
+        },
       },
       environment: {
         title: 'Environment',
@@ -58,7 +73,8 @@ function whereStep(definition: ResourceDefinition, context: EntityContext): Json
       },
       name: {
         title: 'Deployment name',
-        description: 'Unique in the team and environment: lower-case letters, digits and dashes, e.g. orders-db',
+        description:
+          'Unique in the team and environment: lower-case letters, digits and dashes, e.g. orders-db',
         type: 'string',
         pattern: DNS_LABEL_PATTERN,
         maxLength: 63,
@@ -76,19 +92,28 @@ function settingsStep(definition: ResourceDefinition): JsonObject | undefined {
   }
   field.type = 'object';
   const step: Record<string, unknown> = {
-    title: definition.metadata.title ? `${definition.metadata.title}: settings` : 'Settings',
+    title: definition.metadata.title
+      ? `${definition.metadata.title}: settings`
+      : 'Settings',
     properties: { [SETTINGS_FIELD]: field },
   };
   // local references (#/definitions/...) resolve against the step, so the definitions move up to it
   for (const key of ['definitions', '$defs']) {
     if (schema[key] !== undefined) step[key] = schema[key];
   }
-  if (Array.isArray(schema.required) && schema.required.length > 0) step.required = [SETTINGS_FIELD];
+  if (Array.isArray(schema.required) && schema.required.length > 0)
+    step.required = [SETTINGS_FIELD];
   return step as JsonObject;
 }
 
-function dependenciesStep(definition: ResourceDefinition, context: EntityContext): JsonObject {
-  const pickerOptions = { defaultKind: 'Resource', defaultNamespace: context.namespace };
+function dependenciesStep(
+  definition: ResourceDefinition,
+  context: EntityContext,
+): JsonObject {
+  const pickerOptions = {
+    defaultKind: 'Resource',
+    defaultNamespace: context.namespace,
+  };
   const properties: JsonObject = {};
   for (const requirement of definition.spec.requires) {
     properties[dependencyFieldKey(requirement.type)] = {
@@ -99,18 +124,30 @@ function dependenciesStep(definition: ResourceDefinition, context: EntityContext
       'ui:options': {
         ...pickerOptions,
         allowArbitraryValues: false,
-        catalogFilter: [{ kind: 'Resource', 'spec.type': requirement.type, 'metadata.tags': NESTOR_DEPLOYMENT_TAG }],
+        catalogFilter: [
+          {
+            kind: 'Resource',
+            'spec.type': requirement.type,
+            'metadata.tags': NESTOR_DEPLOYMENT_TAG,
+          },
+        ],
       },
     };
   }
   properties[OTHER_DEPENDENCIES_FIELD] = {
     title: 'Other dependencies',
-    description: 'Further deployments this one depends on (their outputs are handed to it)',
+    description:
+      'Further deployments this one depends on (their outputs are handed to it)',
     type: 'array',
     items: { type: 'string' },
     default: [],
     'ui:field': 'MultiEntityPicker',
-    'ui:options': { ...pickerOptions, catalogFilter: [{ kind: 'Resource', 'metadata.tags': NESTOR_DEPLOYMENT_TAG }] },
+    'ui:options': {
+      ...pickerOptions,
+      catalogFilter: [
+        { kind: 'Resource', 'metadata.tags': NESTOR_DEPLOYMENT_TAG },
+      ],
+    },
   };
   return {
     title: 'Dependencies',
@@ -127,9 +164,16 @@ function dependenciesStep(definition: ResourceDefinition, context: EntityContext
  * other dependencies, both listing deployment entities.
  * @internal
  */
-export function templateForm(definition: ResourceDefinition, context: EntityContext): JsonObject[] {
+export function templateForm(
+  definition: ResourceDefinition,
+  context: EntityContext,
+): JsonObject[] {
   const settings = settingsStep(definition);
-  return [whereStep(definition, context), ...(settings ? [settings] : []), dependenciesStep(definition, context)];
+  return [
+    whereStep(definition, context),
+    ...(settings ? [settings] : []),
+    dependenciesStep(definition, context),
+  ];
 }
 
 /**
@@ -137,7 +181,10 @@ export function templateForm(definition: ResourceDefinition, context: EntityCont
  * language: what the form collected, as a deployment request.
  * @internal
  */
-export function deployStepInput(definition: ResourceDefinition, context: EntityContext): JsonObject {
+export function deployStepInput(
+  definition: ResourceDefinition,
+  context: EntityContext,
+): JsonObject {
   const hasSettings = settingsStep(definition) !== undefined;
   const teamRefDefaults = `{ defaultKind: 'Group', defaultNamespace: '${context.groupNamespace}' }`;
   return {
@@ -148,7 +195,9 @@ export function deployStepInput(definition: ResourceDefinition, context: EntityC
     version: `^${definition.spec.version}`,
     parameters: hasSettings ? `\${{ parameters.${SETTINGS_FIELD} or {} }}` : {},
     dependsOn: [
-      ...definition.spec.requires.map(r => `\${{ parameters['${dependencyFieldKey(r.type)}'] }}`),
+      ...definition.spec.requires.map(
+        r => `\${{ parameters['${dependencyFieldKey(r.type)}'] }}`,
+      ),
       `\${{ parameters.${OTHER_DEPENDENCIES_FIELD} or [] }}`,
     ],
   };

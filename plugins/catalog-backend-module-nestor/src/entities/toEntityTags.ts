@@ -12,7 +12,10 @@ const validator = makeValidator();
 export function toEntityTags(tags: readonly string[]): string[] {
   const out = new Set<string>();
   for (const tag of tags) {
-    const cleaned = tag.toLocaleLowerCase('en-US').replace(/-+/g, '-').replace(/^-|-$/g, '');
+    const cleaned = tag
+      .toLocaleLowerCase('en-US')
+      .replace(/-+/g, '-')
+      .replace(/^-|-$/g, '');
     if (validator.isValidTag(cleaned)) out.add(cleaned);
   }
   return [...out];

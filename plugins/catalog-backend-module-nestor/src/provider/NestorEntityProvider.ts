@@ -6,11 +6,23 @@ import {
 } from '@backstage/backend-plugin-api';
 import { Config } from '@backstage/config';
 import { ScmIntegrations } from '@backstage/integration';
-import { DeferredEntity, EntityProvider, EntityProviderConnection } from '@backstage/plugin-catalog-node';
-import { NestorClient, NestorEvent, NestorEventType, NestorSubscription } from '@nestor/plugin-nestor-common';
+import {
+  DeferredEntity,
+  EntityProvider,
+  EntityProviderConnection,
+} from '@backstage/plugin-catalog-node';
+import {
+  NestorClient,
+  NestorEvent,
+  NestorEventType,
+  NestorSubscription,
+} from '@nestor/plugin-nestor-common';
 import { EntityContext } from '../entities/types';
 import { EntityDelta, NestorEntityReader } from './NestorEntityReader';
-import { NestorProviderConfig, readNestorProviderConfig } from './readNestorProviderConfig';
+import {
+  NestorProviderConfig,
+  readNestorProviderConfig,
+} from './readNestorProviderConfig';
 
 const EVENT_TYPES: NestorEventType[] = [
   'catalog.updated',
@@ -28,7 +40,10 @@ const DELTA_MAX_FAILURES = 5;
 
 /** The deployment id an event names, when its payload carries one. */
 function deploymentIdOf(event: NestorEvent): string | undefined {
-  const payload = event.payload as { id?: unknown; deployment?: { id?: unknown } } | null | undefined;
+  const payload = event.payload as
+    | { id?: unknown; deployment?: { id?: unknown } }
+    | null
+    | undefined;
   const id = payload?.deployment?.id ?? payload?.id;
   return typeof id === 'string' && id.length > 0 ? id : undefined;
 }
@@ -80,17 +95,25 @@ export class NestorEntityProvider implements EntityProvider {
       new NestorClient({
         discoveryApi: discovery,
         token: async () =>
-          (await auth.getPluginRequestToken({ onBehalfOf: await auth.getOwnServiceCredentials(), targetPluginId: 'nestor' }))
-            .token,
+          (
+            await auth.getPluginRequestToken({
+              onBehalfOf: await auth.getOwnServiceCredentials(),
+              targetPluginId: 'nestor',
+            })
+          ).token,
       });
     const integrations = ScmIntegrations.fromConfig(config);
-    const appBaseUrl = config.getOptionalString('app.baseUrl')?.replace(/\/+$/, '');
+    const appBaseUrl = config
+      .getOptionalString('app.baseUrl')
+      ?.replace(/\/+$/, '');
     const logger = options.logger.child({ target: 'nestor' });
     const context: EntityContext = {
       namespace: providerConfig.namespace,
       groupNamespace: providerConfig.groupNamespace,
       appBaseUrl,
-      nestorAppUrl: appBaseUrl ? `${appBaseUrl}${providerConfig.appPath}` : undefined,
+      nestorAppUrl: appBaseUrl
+        ? `${appBaseUrl}${providerConfig.appPath}`
+        : undefined,
       integrations,
       onDropped: message => logger.warn(message),
     };
@@ -100,7 +123,13 @@ export class NestorEntityProvider implements EntityProvider {
       templates: providerConfig.templates,
       deployments: providerConfig.deployments,
     });
-    return new NestorEntityProvider({ config: providerConfig, reader, client, scheduler: options.scheduler, logger });
+    return new NestorEntityProvider({
+      config: providerConfig,
+      reader,
+      client,
+      scheduler: options.scheduler,
+      logger,
+    });
   }
 
   private constructor(options: {
@@ -130,7 +159,9 @@ export class NestorEntityProvider implements EntityProvider {
         try {
           await this.refresh();
         } catch (error) {
-          this.#logger.warn(`Full refresh from Nestor failed; the next one is scheduled: ${error}`);
+          this.#logger.warn(
+            `Full refresh from Nestor failed; the next one is scheduled: ${error}`,
+          );
         }
       },
     });
@@ -151,7 +182,10 @@ export class NestorEntityProvider implements EntityProvider {
       this.#pendingItems.clear();
       this.#pendingDeployments.clear();
       const entities = await this.#reader.readAll();
-      await this.#requireConnection().applyMutation({ type: 'full', entities: entities.map(e => this.#deferred(e)) });
+      await this.#requireConnection().applyMutation({
+        type: 'full',
+        entities: entities.map(e => this.#deferred(e)),
+      });
       this.#logger.info(`Published ${entities.length} entities from Nestor`);
     });
   }
@@ -168,26 +202,35 @@ export class NestorEntityProvider implements EntityProvider {
     if (this.#closed) return;
     let opened = false;
     const lastEventId = this.#subscription?.lastEventId;
-    const subscription = this.#client.subscribe({ types: EVENT_TYPES }, event => this.#onEvent(event), {
-      lastEventId,
-      onOpen: () => {
-        if (!opened && lastEventId === undefined) {
-          // events from here on are seen: one full read closes the gap before the stream
-          this.#refreshInBackground('the event stream opened');
-        }
-        opened = true;
+    const subscription = this.#client.subscribe(
+      { types: EVENT_TYPES },
+      event => this.#onEvent(event),
+      {
+        lastEventId,
+        onOpen: () => {
+          if (!opened && lastEventId === undefined) {
+            // events from here on are seen: one full read closes the gap before the stream
+            this.#refreshInBackground('the event stream opened');
+          }
+          opened = true;
+        },
+        onReset: info => {
+          this.#refreshInBackground(
+            `the event stream was reset (${info.reason ?? 'events expired'})`,
+          );
+        },
+        onError: error => {
+          this.#logger.warn(`Nestor event stream: ${error.message}`);
+          if (subscription.closed && !this.#closed) {
+            clearTimeout(this.#resubscribeTimer);
+            this.#resubscribeTimer = setTimeout(
+              () => this.#subscribe(),
+              RESUBSCRIBE_MS,
+            );
+          }
+        },
       },
-      onReset: info => {
-        this.#refreshInBackground(`the event stream was reset (${info.reason ?? 'events expired'})`);
-      },
-      onError: error => {
-        this.#logger.warn(`Nestor event stream: ${error.message}`);
-        if (subscription.closed && !this.#closed) {
-          clearTimeout(this.#resubscribeTimer);
-          this.#resubscribeTimer = setTimeout(() => this.#subscribe(), RESUBSCRIBE_MS);
-        }
-      },
-    });
+    );
     this.#subscription = subscription;
   }
 
@@ -196,7 +239,8 @@ export class NestorEntityProvider implements EntityProvider {
     if (event.type.startsWith('catalog.')) {
       this.#pendingItems.add(event.ref);
     } else if (event.type.startsWith('deployment.')) {
-      const id = deploymentIdOf(event) ?? this.#pendingDeployments.get(event.ref);
+      const id =
+        deploymentIdOf(event) ?? this.#pendingDeployments.get(event.ref);
       this.#pendingDeployments.set(event.ref, id);
     } else {
       return;
@@ -211,11 +255,19 @@ export class NestorEntityProvider implements EntityProvider {
       this.#enqueue(() => this.#flush()).catch(error => {
         this.#deltaFailures += 1;
         if (this.#deltaFailures >= DELTA_MAX_FAILURES) {
-          this.#logger.error(`Nestor delta updates failed ${this.#deltaFailures} times; waiting for the next full refresh: ${error}`);
+          this.#logger.error(
+            `Nestor delta updates failed ${
+              this.#deltaFailures
+            } times; waiting for the next full refresh: ${error}`,
+          );
           this.#deltaFailures = 0;
           return;
         }
-        this.#logger.warn(`Nestor delta update failed, retrying in ${DELTA_RETRY_MS / 1000}s: ${error}`);
+        this.#logger.warn(
+          `Nestor delta update failed, retrying in ${
+            DELTA_RETRY_MS / 1000
+          }s: ${error}`,
+        );
         this.#scheduleFlush(DELTA_RETRY_MS);
       });
     }, delayMs);
@@ -229,26 +281,41 @@ export class NestorEntityProvider implements EntityProvider {
     if (items.length === 0 && deployments.size === 0) return;
     let delta: EntityDelta;
     try {
-      const [a, b] = await Promise.all([this.#reader.readItems(items), this.#reader.readDeployments(deployments)]);
-      delta = { added: [...a.added, ...b.added], removed: [...a.removed, ...b.removed] };
+      const [a, b] = await Promise.all([
+        this.#reader.readItems(items),
+        this.#reader.readDeployments(deployments),
+      ]);
+      delta = {
+        added: [...a.added, ...b.added],
+        removed: [...a.removed, ...b.removed],
+      };
     } catch (error) {
       // keep what was asked for, unless newer events already asked again
       for (const name of items) this.#pendingItems.add(name);
-      for (const [ref, id] of deployments) if (!this.#pendingDeployments.has(ref)) this.#pendingDeployments.set(ref, id);
+      for (const [ref, id] of deployments)
+        if (!this.#pendingDeployments.has(ref))
+          this.#pendingDeployments.set(ref, id);
       throw error;
     }
     await this.#requireConnection().applyMutation({
       type: 'delta',
       added: delta.added.map(e => this.#deferred(e)),
-      removed: delta.removed.map(entityRef => ({ entityRef, locationKey: this.#locationKey() })),
+      removed: delta.removed.map(entityRef => ({
+        entityRef,
+        locationKey: this.#locationKey(),
+      })),
     });
     this.#deltaFailures = 0;
-    this.#logger.debug(`Applied a Nestor delta: ${delta.added.length} added or updated, ${delta.removed.length} removed`);
+    this.#logger.debug(
+      `Applied a Nestor delta: ${delta.added.length} added or updated, ${delta.removed.length} removed`,
+    );
   }
 
   #refreshInBackground(reason: string): void {
     this.#logger.info(`Full refresh from Nestor: ${reason}`);
-    this.refresh().catch(error => this.#logger.warn(`Full refresh from Nestor failed: ${error}`));
+    this.refresh().catch(error =>
+      this.#logger.warn(`Full refresh from Nestor failed: ${error}`),
+    );
   }
 
   #enqueue(task: () => Promise<void>): Promise<void> {
@@ -266,7 +333,10 @@ export class NestorEntityProvider implements EntityProvider {
   }
 
   #requireConnection(): EntityProviderConnection {
-    if (!this.#connection) throw new Error('The Nestor entity provider is not connected to the catalog yet');
+    if (!this.#connection)
+      throw new Error(
+        'The Nestor entity provider is not connected to the catalog yet',
+      );
     return this.#connection;
   }
 }

@@ -1,9 +1,17 @@
 import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import { ResponseError } from '@backstage/errors';
-import { CatalogItem, Deployment, NestorClient, parseDeploymentRef } from '@nestor/plugin-nestor-common';
+import {
+  CatalogItem,
+  Deployment,
+  NestorClient,
+  parseDeploymentRef,
+} from '@nestor/plugin-nestor-common';
 import { buffetItemEntity } from '../entities/buffetItemEntity';
 import { buffetItemTemplate } from '../entities/buffetItemTemplate';
-import { deploymentEntity, deploymentEntityRef } from '../entities/deploymentEntity';
+import {
+  deploymentEntity,
+  deploymentEntityRef,
+} from '../entities/deploymentEntity';
 import { EntityContext } from '../entities/types';
 
 const PAGE_SIZE = 100;
@@ -51,23 +59,41 @@ export class NestorEntityReader {
   }) {
     this.#client = options.client;
     this.#context = options.context;
-    this.#options = { templates: options.templates, deployments: options.deployments };
+    this.#options = {
+      templates: options.templates,
+      deployments: options.deployments,
+    };
   }
 
   /** Every entity the provider publishes now. */
   async readAll(): Promise<Entity[]> {
     const context = this.#context;
     const items: CatalogItem[] = [];
-    for (let cursor: string | undefined, first = true; first || cursor; first = false) {
+    for (
+      let cursor: string | undefined, first = true;
+      first || cursor;
+      first = false
+    ) {
       const page = await this.#client.listCatalog({ limit: PAGE_SIZE, cursor });
       items.push(...page.items);
       cursor = page.nextCursor;
     }
     const entities = items.flatMap(item => this.#itemEntities(item, context));
     if (this.#options.deployments) {
-      for (let cursor: string | undefined, first = true; first || cursor; first = false) {
-        const page = await this.#client.listDeployments({ limit: PAGE_SIZE, cursor });
-        entities.push(...page.items.filter(d => !isGone(d)).map(d => deploymentEntity(d, context)));
+      for (
+        let cursor: string | undefined, first = true;
+        first || cursor;
+        first = false
+      ) {
+        const page = await this.#client.listDeployments({
+          limit: PAGE_SIZE,
+          cursor,
+        });
+        entities.push(
+          ...page.items
+            .filter(d => !isGone(d))
+            .map(d => deploymentEntity(d, context)),
+        );
         cursor = page.nextCursor;
       }
     }
@@ -79,14 +105,19 @@ export class NestorEntityReader {
     const context = this.#context;
     const delta: EntityDelta = { added: [], removed: [] };
     for (const name of names) {
-      const refs = (kinds: string[]) => kinds.map(kind => stringifyEntityRef({ kind, namespace: context.namespace, name }));
+      const refs = (kinds: string[]) =>
+        kinds.map(kind =>
+          stringifyEntityRef({ kind, namespace: context.namespace, name }),
+        );
       try {
         const item = await this.#client.getCatalogItem(name);
         const entities = this.#itemEntities(item, context);
         delta.added.push(...entities);
         // a definition that gains or loses its API annotations changes kind: the other kind goes
         const kinds = new Set(entities.map(e => e.kind));
-        delta.removed.push(...refs(['Resource', 'API', 'Template'].filter(k => !kinds.has(k))));
+        delta.removed.push(
+          ...refs(['Resource', 'API', 'Template'].filter(k => !kinds.has(k))),
+        );
       } catch (error) {
         if (!isNotFound(error)) throw error;
         delta.removed.push(...refs(['Resource', 'API', 'Template']));
@@ -99,13 +130,16 @@ export class NestorEntityReader {
    * The entities of deployments by ref (with the id when the event carried
    * it); a deployment Nestor no longer has, or that is `Deleted`, is removed.
    */
-  async readDeployments(refs: Map<string, string | undefined>): Promise<EntityDelta> {
+  async readDeployments(
+    refs: Map<string, string | undefined>,
+  ): Promise<EntityDelta> {
     const context = this.#context;
     const delta: EntityDelta = { added: [], removed: [] };
     if (!this.#options.deployments) return delta;
     for (const [ref, id] of refs) {
       const deployment = id ? await this.#byId(id) : await this.#byRef(ref);
-      if (deployment && !isGone(deployment)) delta.added.push(deploymentEntity(deployment, context));
+      if (deployment && !isGone(deployment))
+        delta.added.push(deploymentEntity(deployment, context));
       else delta.removed.push(deploymentEntityRef(ref, context));
     }
     return delta;
@@ -113,7 +147,8 @@ export class NestorEntityReader {
 
   #itemEntities(item: CatalogItem, context: EntityContext): Entity[] {
     const entities = [buffetItemEntity(item, context)];
-    if (this.#options.templates) entities.push(buffetItemTemplate(item, context));
+    if (this.#options.templates)
+      entities.push(buffetItemTemplate(item, context));
     return entities;
   }
 
@@ -129,8 +164,17 @@ export class NestorEntityReader {
   /** The API lists by team and environment; the name is matched here. */
   async #byRef(ref: string): Promise<Deployment | undefined> {
     const { team, environment } = parseDeploymentRef(ref);
-    for (let cursor: string | undefined, first = true; first || cursor; first = false) {
-      const page = await this.#client.listDeployments({ team, environment, limit: PAGE_SIZE, cursor });
+    for (
+      let cursor: string | undefined, first = true;
+      first || cursor;
+      first = false
+    ) {
+      const page = await this.#client.listDeployments({
+        team,
+        environment,
+        limit: PAGE_SIZE,
+        cursor,
+      });
       const found = page.items.find(d => d.ref === ref);
       if (found) return found;
       cursor = page.nextCursor;

@@ -43,20 +43,33 @@ export function readNestorProviderConfig(config: Config): NestorProviderConfig {
   const key = (k: string) => `catalog.providers.nestor.${k}`;
 
   const namespace = c?.getOptionalString('namespace') ?? 'default';
-  if (!validator.isValidNamespace(namespace)) problems.push(`${key('namespace')}: "${namespace}" is not a valid entity namespace`);
+  if (!validator.isValidNamespace(namespace))
+    problems.push(
+      `${key('namespace')}: "${namespace}" is not a valid entity namespace`,
+    );
   const groupNamespace = c?.getOptionalString('groupNamespace') ?? 'default';
   if (!validator.isValidNamespace(groupNamespace)) {
-    problems.push(`${key('groupNamespace')}: "${groupNamespace}" is not a valid entity namespace`);
+    problems.push(
+      `${key(
+        'groupNamespace',
+      )}: "${groupNamespace}" is not a valid entity namespace`,
+    );
   }
   const appPath = c?.getOptionalString('appPath') ?? '/nestor';
-  if (!/^\/[^\s?#]*$/.test(appPath)) problems.push(`${key('appPath')}: "${appPath}" must be a path starting with "/"`);
+  if (!/^\/[^\s?#]*$/.test(appPath))
+    problems.push(
+      `${key('appPath')}: "${appPath}" must be a path starting with "/"`,
+    );
   const batchDelayMs = c?.getOptionalNumber('batchDelayMs') ?? 250;
-  if (!Number.isFinite(batchDelayMs) || batchDelayMs < 0) problems.push(`${key('batchDelayMs')}: must be 0 or more`);
+  if (!Number.isFinite(batchDelayMs) || batchDelayMs < 0)
+    problems.push(`${key('batchDelayMs')}: must be 0 or more`);
 
   let schedule = DEFAULT_SCHEDULE;
   if (c?.has('schedule')) {
     try {
-      schedule = readSchedulerServiceTaskScheduleDefinitionFromConfig(c.getConfig('schedule'));
+      schedule = readSchedulerServiceTaskScheduleDefinitionFromConfig(
+        c.getConfig('schedule'),
+      );
     } catch (error) {
       problems.push(`${key('schedule')}: ${(error as Error).message}`);
     }
@@ -65,7 +78,10 @@ export function readNestorProviderConfig(config: Config): NestorProviderConfig {
   const deployments = c?.getOptionalBoolean('deployments') ?? true;
   const events = c?.getOptionalBoolean('events') ?? true;
 
-  if (problems.length > 0) throw new InputError(`Invalid Nestor entity provider configuration: ${problems.join('; ')}`);
+  if (problems.length > 0)
+    throw new InputError(
+      `Invalid Nestor entity provider configuration: ${problems.join('; ')}`,
+    );
   return {
     namespace,
     groupNamespace,

@@ -40,7 +40,7 @@ export function createActionContext<TInput extends JsonObject>(options: {
     signal: options.signal,
     getInitiatorCredentials: async () => options.credentials,
     createTemporaryDirectory: async () => {
-      throw new Error('not used by Nestor\'s actions');
+      throw new Error("not used by Nestor's actions");
     },
     output(name, value) {
       outputs[name as string] = value as JsonValue;

@@ -1,9 +1,15 @@
 import { promises as fs } from 'node:fs';
 import { AddressInfo } from 'node:net';
-import { mockCredentials, mockServices, startTestBackend } from '@backstage/backend-test-utils';
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
 import { ConfigReader } from '@backstage/config';
 import { Entity } from '@backstage/catalog-model';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+// the real Nestor backend is what the provider talks to in these tests
+// eslint-disable-next-line @backstage/no-mixed-plugin-imports
 import nestorPlugin from '@nestor/plugin-nestor-backend';
 import { NestorClient } from '@nestor/plugin-nestor-common';
 import { ownershipUserInfoServiceFactory } from '@nestor/test-utils';
@@ -36,7 +42,11 @@ export function nestorTestConfig(buffet: string) {
 }
 
 /** The Nestor plugin with its own backend's user ownership, for the actions' tests. */
-export const nestorTestFeatures = [nestorPlugin, testEngineModule, ownershipUserInfoServiceFactory(OWNERSHIP)];
+export const nestorTestFeatures = [
+  nestorPlugin,
+  testEngineModule,
+  ownershipUserInfoServiceFactory(OWNERSHIP),
+];
 
 /**
  * The real Nestor plugin (with the `test` engine) on the test buffet, in
@@ -44,29 +54,44 @@ export const nestorTestFeatures = [nestorPlugin, testEngineModule, ownershipUser
  * `entities`. Returns what the actions are built from, as the module
  * builds them: a client factory on discovery and auth, and the catalog.
  */
-export async function startNestorBackend(options: { entities?: Entity[] } = {}) {
+export async function startNestorBackend(
+  options: { entities?: Entity[] } = {},
+) {
   const buffet = await writeTestBuffet();
   const catalog = catalogServiceMock({ entities: options.entities ?? [] });
   const backend = await startTestBackend({
     features: [
       ...nestorTestFeatures,
       catalogServiceMock.factory({ entities: options.entities ?? [] }),
-      mockServices.rootConfig.factory({ data: { nestor: nestorTestConfig(buffet) } }),
+      mockServices.rootConfig.factory({
+        data: { nestor: nestorTestConfig(buffet) },
+      }),
     ],
   });
   const { port } = (backend.server as http.Server).address() as AddressInfo;
-  const baseUrl = (pluginId: string) => `http://localhost:${port}/api/${pluginId}`;
-  const discovery = { getBaseUrl: async (id: string) => baseUrl(id), getExternalBaseUrl: async (id: string) => baseUrl(id) };
+  const baseUrl = (pluginId: string) =>
+    `http://localhost:${port}/api/${pluginId}`;
+  const discovery = {
+    getBaseUrl: async (id: string) => baseUrl(id),
+    getExternalBaseUrl: async (id: string) => baseUrl(id),
+  };
   const auth = mockServices.auth({ pluginId: 'scaffolder' });
-  const clients = NestorClientFactory.fromConfig(new ConfigReader({ app: { baseUrl: 'http://localhost:3000' } }), {
-    discovery,
-    auth,
-  });
+  const clients = NestorClientFactory.fromConfig(
+    new ConfigReader({ app: { baseUrl: 'http://localhost:3000' } }),
+    {
+      discovery,
+      auth,
+    },
+  );
   return {
     clients,
     catalog,
     /** a Nestor client acting for a user, to arrange and check what the actions did */
-    as: (user: string) => new NestorClient({ baseUrl: baseUrl('nestor'), token: mockCredentials.user.token(user) }),
+    as: (user: string) =>
+      new NestorClient({
+        baseUrl: baseUrl('nestor'),
+        token: mockCredentials.user.token(user),
+      }),
     async stop() {
       await backend.stop();
       await fs.rm(buffet, { recursive: true, force: true });

@@ -1,5 +1,8 @@
 import { createBackendModule } from '@backstage/backend-plugin-api';
-import { DeploymentEngine, nestorEnginesExtensionPoint } from '@nestor/plugin-nestor-node';
+import {
+  DeploymentEngine,
+  nestorEnginesExtensionPoint,
+} from '@nestor/plugin-nestor-node';
 
 /**
  * A deployment engine for these tests, registered as `test`: it renders one
@@ -21,7 +24,12 @@ export const testEngine: DeploymentEngine = {
           path: 'configmap.yaml',
           kind: 'ConfigMap',
           apiVersion: 'v1',
-          content: JSON.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: deployment.name }, data: parameters }),
+          content: JSON.stringify({
+            apiVersion: 'v1',
+            kind: 'ConfigMap',
+            metadata: { name: deployment.name },
+            data: parameters,
+          }),
         },
       ],
     };
@@ -33,14 +41,29 @@ export const testEngine: DeploymentEngine = {
         phase: 'Failed',
         message: 'the test engine was told to fail',
         conditions: [
-          { type: 'Ready', status: 'False', reason: 'Told', message: 'the deployment is named to fail', lastTransitionTime: new Date().toISOString() },
+          {
+            type: 'Ready',
+            status: 'False',
+            reason: 'Told',
+            message: 'the deployment is named to fail',
+            lastTransitionTime: new Date().toISOString(),
+          },
         ],
       };
     }
     return {
       phase: 'Ready',
-      conditions: [{ type: 'Ready', status: 'True', lastTransitionTime: new Date().toISOString() }],
-      outputs: { host: `${deployment.name}.${deployment.team}.svc`, port: 5432 },
+      conditions: [
+        {
+          type: 'Ready',
+          status: 'True',
+          lastTransitionTime: new Date().toISOString(),
+        },
+      ],
+      outputs: {
+        host: `${deployment.name}.${deployment.team}.svc`,
+        port: 5432,
+      },
     };
   },
   async destroy() {},

@@ -10,7 +10,12 @@ export async function waitFor<T>(
     const value = await read();
     if (done(value)) return value;
     if (Date.now() > deadline) {
-      throw new Error(`timed out waiting for ${what}; last saw ${JSON.stringify(value)?.slice(0, 2000)}`);
+      throw new Error(
+        `timed out waiting for ${what}; last saw ${JSON.stringify(value)?.slice(
+          0,
+          2000,
+        )}`,
+      );
     }
     await new Promise(resolve => setTimeout(resolve, 100));
   }

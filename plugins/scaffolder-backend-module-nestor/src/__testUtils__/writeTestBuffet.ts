@@ -23,13 +23,26 @@ export async function writeTestBuffet(): Promise<string> {
   await fs.mkdir(path.join(dir, 'resources'));
   await fs.mkdir(path.join(dir, 'teams'));
   for (const name of RESOURCES) {
-    const doc = parse(await fs.readFile(path.join(EXAMPLES_DIR, 'resources', `${name}.yaml`), 'utf8'));
+    const doc = parse(
+      await fs.readFile(
+        path.join(EXAMPLES_DIR, 'resources', `${name}.yaml`),
+        'utf8',
+      ),
+    );
     doc.spec.engine = 'test';
     for (const block of ENGINE_BLOCKS) delete doc.spec[block];
-    await fs.writeFile(path.join(dir, 'resources', `${name}.yaml`), stringify(doc));
+    await fs.writeFile(
+      path.join(dir, 'resources', `${name}.yaml`),
+      stringify(doc),
+    );
   }
   for (const name of TEAMS) {
-    const doc = parse(await fs.readFile(path.join(EXAMPLES_DIR, 'teams', `${name}.yaml`), 'utf8'));
+    const doc = parse(
+      await fs.readFile(
+        path.join(EXAMPLES_DIR, 'teams', `${name}.yaml`),
+        'utf8',
+      ),
+    );
     doc.spec.delivery = 'direct';
     delete doc.spec.gitops;
     await fs.writeFile(path.join(dir, 'teams', `${name}.yaml`), stringify(doc));

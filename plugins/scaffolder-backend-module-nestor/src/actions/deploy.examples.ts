@@ -4,7 +4,8 @@ import yaml from 'yaml';
 /** Examples of `nestor:deploy`, shown in the actions list and run by `deploy.examples.test.ts`. @public */
 export const examples: TemplateExample[] = [
   {
-    description: 'Order a PostgreSQL database for a team in dev, in the network it needs',
+    description:
+      'Order a PostgreSQL database for a team in dev, in the network it needs',
     example: yaml.stringify({
       steps: [
         {

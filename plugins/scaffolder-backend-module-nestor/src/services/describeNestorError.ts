@@ -14,8 +14,13 @@ export interface NestorReason {
  */
 export function formatReason(reason: NestorReason, prefix = ''): string {
   const text = reason.message ?? reason.code ?? 'refused';
-  const field = reason.field && !text.startsWith(`${reason.field}:`) ? `${reason.field}: ` : '';
-  return `  - ${prefix}${field}${text}${reason.code ? ` (${reason.code})` : ''}`;
+  const field =
+    reason.field && !text.startsWith(`${reason.field}:`)
+      ? `${reason.field}: `
+      : '';
+  return `  - ${prefix}${field}${text}${
+    reason.code ? ` (${reason.code})` : ''
+  }`;
 }
 
 /**
@@ -26,11 +31,19 @@ export function formatReason(reason: NestorReason, prefix = ''): string {
  * @public
  */
 export function describeNestorError(error: unknown, doing: string): Error {
-  if (!(error instanceof ResponseError)) return error instanceof Error ? error : new Error(String(error));
-  const body = error.body?.error as { name?: string; message?: string; reasons?: NestorReason[] } | undefined;
-  const status = `${error.response.status} ${body?.name ?? error.response.statusText}`;
+  if (!(error instanceof ResponseError))
+    return error instanceof Error ? error : new Error(String(error));
+  const body = error.body?.error as
+    | { name?: string; message?: string; reasons?: NestorReason[] }
+    | undefined;
+  const status = `${error.response.status} ${
+    body?.name ?? error.response.statusText
+  }`;
   const reasons = (body?.reasons ?? []).map(r => formatReason(r));
-  const message = [`Nestor refused to ${doing} (${status}): ${body?.message ?? error.message}`, ...reasons].join('\n');
+  const message = [
+    `Nestor refused to ${doing} (${status}): ${body?.message ?? error.message}`,
+    ...reasons,
+  ].join('\n');
   const described = new Error(message);
   described.name = body?.name ?? 'NestorError';
   return described;

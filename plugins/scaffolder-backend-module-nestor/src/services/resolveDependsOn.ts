@@ -18,7 +18,10 @@ const DEPLOYMENT_REF_ANNOTATION = 'nestor.io/deployment-ref';
  */
 export async function resolveDependsOn(
   entries: ReadonlyArray<string | readonly string[]>,
-  options: { catalog: CatalogService; credentials: () => Promise<BackstageCredentials> },
+  options: {
+    catalog: CatalogService;
+    credentials: () => Promise<BackstageCredentials>;
+  },
 ): Promise<string[]> {
   const refs: string[] = [];
   const problems: string[] = [];
@@ -29,17 +32,33 @@ export async function resolveDependsOn(
     }
     let entityRef: string;
     try {
-      entityRef = stringifyEntityRef(parseEntityRef(entry, { defaultKind: 'resource', defaultNamespace: 'default' }));
+      entityRef = stringifyEntityRef(
+        parseEntityRef(entry, {
+          defaultKind: 'resource',
+          defaultNamespace: 'default',
+        }),
+      );
     } catch {
-      problems.push(`"${entry}" is neither a deployment ref <team>/<environment>/<name> nor a catalog entity ref`);
+      problems.push(
+        `"${entry}" is neither a deployment ref <team>/<environment>/<name> nor a catalog entity ref`,
+      );
       continue;
     }
-    const entity = await options.catalog.getEntityByRef(entityRef, { credentials: await options.credentials() });
+    const entity = await options.catalog.getEntityByRef(entityRef, {
+      credentials: await options.credentials(),
+    });
     const ref = entity?.metadata.annotations?.[DEPLOYMENT_REF_ANNOTATION];
-    if (!entity) problems.push(`${entityRef} is not in the catalog (or not visible to you)`);
-    else if (!ref) problems.push(`${entityRef} is not a Nestor deployment (it has no ${DEPLOYMENT_REF_ANNOTATION} annotation)`);
+    if (!entity)
+      problems.push(
+        `${entityRef} is not in the catalog (or not visible to you)`,
+      );
+    else if (!ref)
+      problems.push(
+        `${entityRef} is not a Nestor deployment (it has no ${DEPLOYMENT_REF_ANNOTATION} annotation)`,
+      );
     else refs.push(ref);
   }
-  if (problems.length > 0) throw new InputError(`dependsOn: ${problems.join('; ')}`);
+  if (problems.length > 0)
+    throw new InputError(`dependsOn: ${problems.join('; ')}`);
   return [...new Set(refs)];
 }

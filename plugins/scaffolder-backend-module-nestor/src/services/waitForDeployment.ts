@@ -1,5 +1,9 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
-import { Deployment, NestorClient, NestorSubscription, TERMINAL_PHASES } from '@nestor/plugin-nestor-common';
+import {
+  Deployment,
+  NestorClient,
+  TERMINAL_PHASES,
+} from '@nestor/plugin-nestor-common';
 
 /** What {@link waitForDeployment} needs. @public */
 export interface WaitForDeploymentOptions {
@@ -14,8 +18,13 @@ export interface WaitForDeploymentOptions {
   signal?: AbortSignal;
 }
 
-function describeTransition(ref: string, t: Deployment['history'][number]): string {
-  return `${ref}: ${t.phase}${t.reason ? ` (${t.reason})` : ''}${t.message ? `: ${t.message}` : ''}`;
+function describeTransition(
+  ref: string,
+  t: Deployment['history'][number],
+): string {
+  return `${ref}: ${t.phase}${t.reason ? ` (${t.reason})` : ''}${
+    t.message ? `: ${t.message}` : ''
+  }`;
 }
 
 function failureOf(deployment: Deployment): Error {
@@ -23,7 +32,9 @@ function failureOf(deployment: Deployment): Error {
   const conditions = deployment.conditions
     .filter(c => c.status === 'False' && c.message)
     .map(c => `  - ${c.type}: ${c.message}`);
-  const head = `Deployment ${deployment.ref} ended ${deployment.phase}${last?.message ? `: ${last.message}` : ''}`;
+  const head = `Deployment ${deployment.ref} ended ${deployment.phase}${
+    last?.message ? `: ${last.message}` : ''
+  }`;
   return new Error([head, ...conditions].join('\n'));
 }
 
@@ -35,29 +46,30 @@ function failureOf(deployment: Deployment): Error {
  * a slow poll covers a stream that cannot connect.
  * @public
  */
-export function waitForDeployment(options: WaitForDeploymentOptions): Promise<Deployment> {
+export function waitForDeployment(
+  options: WaitForDeploymentOptions,
+): Promise<Deployment> {
   const { client, deployment, logger, signal } = options;
   return new Promise<Deployment>((resolve, reject) => {
     let logged = 0;
     let settled = false;
     let reading: Promise<void> | undefined;
     let again = false;
-    let subscription: NestorSubscription | undefined;
+    const stops: Array<() => void> = [];
 
     const finish = (error: Error | undefined, result?: Deployment) => {
       if (settled) return;
       settled = true;
-      subscription?.close();
-      clearInterval(poll);
-      clearTimeout(timeout);
-      signal?.removeEventListener('abort', onAbort);
+      for (const stop of stops) stop();
       if (error) reject(error);
       else resolve(result!);
     };
 
     const read = async () => {
       const current = await client.getDeployment(deployment.id);
-      for (const transition of current.history.slice(logged)) logger.info(describeTransition(deployment.ref, transition));
+      for (const transition of current.history.slice(logged)) {
+        logger.info(describeTransition(deployment.ref, transition));
+      }
       logged = current.history.length;
       if (!TERMINAL_PHASES.includes(current.phase)) return;
       if (current.phase === 'Ready') finish(undefined, current);
@@ -71,7 +83,9 @@ export function waitForDeployment(options: WaitForDeploymentOptions): Promise<De
         return;
       }
       reading = read()
-        .catch(error => logger.warn(`Could not read ${deployment.ref} from Nestor: ${error}`))
+        .catch(error =>
+          logger.warn(`Could not read ${deployment.ref} from Nestor: ${error}`),
+        )
         .finally(() => {
           reading = undefined;
           if (again) {
@@ -80,24 +94,51 @@ export function waitForDeployment(options: WaitForDeploymentOptions): Promise<De
           }
         });
     };
-    const onAbort = () => finish(new Error(`Stopped waiting for ${deployment.ref}: the task was cancelled`));
 
     const poll = setInterval(wake, options.pollMs ?? 10_000);
+    stops.push(() => clearInterval(poll));
     const timeout = setTimeout(() => {
-      finish(new Error(`Deployment ${deployment.ref} is not Ready after ${Math.round(options.timeoutMs / 1000)} s; it goes on in Nestor`));
+      finish(
+        new Error(
+          `Deployment ${deployment.ref} is not Ready after ${Math.round(
+            options.timeoutMs / 1000,
+          )} s; it goes on in Nestor`,
+        ),
+      );
     }, options.timeoutMs);
-    if (signal?.aborted) {
-      onAbort();
-      return;
+    stops.push(() => clearTimeout(timeout));
+    if (signal) {
+      const onAbort = () =>
+        finish(
+          new Error(
+            `Stopped waiting for ${deployment.ref}: the task was cancelled`,
+          ),
+        );
+      if (signal.aborted) {
+        onAbort();
+        return;
+      }
+      signal.addEventListener('abort', onAbort);
+      stops.push(() => signal.removeEventListener('abort', onAbort));
     }
-    signal?.addEventListener('abort', onAbort);
-    subscription = client.subscribe(
-      { team: deployment.team, types: ['deployment.phase', 'deployment.completed', 'deployment.failed'] },
+    const subscription = client.subscribe(
+      {
+        team: deployment.team,
+        types: [
+          'deployment.phase',
+          'deployment.completed',
+          'deployment.failed',
+        ],
+      },
       event => {
         if (event.ref === deployment.ref) wake();
       },
-      { onOpen: wake, onError: error => logger.debug(`Nestor event stream: ${error.message}`) },
+      {
+        onOpen: wake,
+        onError: error => logger.debug(`Nestor event stream: ${error.message}`),
+      },
     );
+    stops.push(() => subscription.close());
     wake();
   });
 }

@@ -1,18 +1,30 @@
 import { ConfigReader } from '@backstage/config';
 import { ScmIntegrations } from '@backstage/integration';
-import { CatalogItem, Deployment, ResourceDefinition } from '@nestor/plugin-nestor-common';
-import { createTestDeployment, createTestResourceDefinition, TestDeploymentOptions } from '@nestor/plugin-nestor-node/testUtils';
+import {
+  CatalogItem,
+  Deployment,
+  ResourceDefinition,
+} from '@nestor/plugin-nestor-common';
+import {
+  createTestDeployment,
+  createTestResourceDefinition,
+  TestDeploymentOptions,
+} from '@nestor/plugin-nestor-node/testUtils';
 import { EntityContext } from '../types';
 
 /** An installation: app at acme.example, Gitea at git.acme.example, entities in `nestor`. */
-export function testContext(overrides: Partial<EntityContext> = {}): EntityContext {
+export function testContext(
+  overrides: Partial<EntityContext> = {},
+): EntityContext {
   return {
     namespace: 'nestor',
     groupNamespace: 'default',
     appBaseUrl: 'https://backstage.acme.example',
     nestorAppUrl: 'https://backstage.acme.example/nestor',
     integrations: ScmIntegrations.fromConfig(
-      new ConfigReader({ integrations: { gitea: [{ host: 'git.acme.example' }] } }),
+      new ConfigReader({
+        integrations: { gitea: [{ host: 'git.acme.example' }] },
+      }),
     ),
     ...overrides,
   };
@@ -39,7 +51,9 @@ export function testItem(
 }
 
 /** PostgreSQL as in examples/resources: needs a VPC, typed parameters with a shared definition. */
-export function postgresDefinition(overrides: Partial<ResourceDefinition['spec']> = {}): ResourceDefinition {
+export function postgresDefinition(
+  overrides: Partial<ResourceDefinition['spec']> = {},
+): ResourceDefinition {
   const definition = createTestResourceDefinition({
     name: 'postgres-database',
     title: 'PostgreSQL database',
@@ -56,12 +70,18 @@ export function postgresDefinition(overrides: Partial<ResourceDefinition['spec']
       required: ['size'],
       definitions: { gib: { type: 'integer', minimum: 20, maximum: 2000 } },
       properties: {
-        size: { type: 'string', enum: ['small', 'medium', 'large'], default: 'small' },
+        size: {
+          type: 'string',
+          enum: ['small', 'medium', 'large'],
+          default: 'small',
+        },
         storageGb: { $ref: '#/definitions/gib', default: 50 },
       },
     },
   });
-  definition.spec.requires = [{ type: 'network.vpc', version: '>=1.0.0 <2.0.0' }];
+  definition.spec.requires = [
+    { type: 'network.vpc', version: '>=1.0.0 <2.0.0' },
+  ];
   Object.assign(definition.spec, overrides);
   return definition;
 }

@@ -4,7 +4,8 @@ import yaml from 'yaml';
 /** Examples of `nestor:catalog:get`, run by `get.examples.test.ts`. @public */
 export const examples: TemplateExample[] = [
   {
-    description: 'Read a buffet item, e.g. to show its cost or pass its newest version on',
+    description:
+      'Read a buffet item, e.g. to show its cost or pass its newest version on',
     example: yaml.stringify({
       steps: [
         {

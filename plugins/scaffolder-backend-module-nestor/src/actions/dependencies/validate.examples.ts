@@ -4,7 +4,8 @@ import yaml from 'yaml';
 /** Examples of `nestor:dependencies:validate`, run by `validate.examples.test.ts`. @public */
 export const examples: TemplateExample[] = [
   {
-    description: 'Check, before ordering anything, that a database and a service depending on it can be deployed together',
+    description:
+      'Check, before ordering anything, that a database and a service depending on it can be deployed together',
     example: yaml.stringify({
       steps: [
         {
@@ -34,7 +35,8 @@ export const examples: TemplateExample[] = [
     }),
   },
   {
-    description: 'Report dependency problems in the step output instead of failing the task',
+    description:
+      'Report dependency problems in the step output instead of failing the task',
     example: yaml.stringify({
       steps: [
         {
