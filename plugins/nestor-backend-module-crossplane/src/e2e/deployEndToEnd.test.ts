@@ -126,6 +126,11 @@ describe('Deployment end to end with the Crossplane engine and GitOps delivery',
 
     // Nestor waits in Syncing until the cluster has the claim and Crossplane reports it ready
     await waitFor('Syncing', async () => ((await client.getDeployment(id)).phase === 'Syncing' ? true : undefined));
+    // before Argo CD syncs, the claim (and even its kind) is not in the cluster: Nestor keeps waiting, no retries burnt
+    await new Promise(r => setTimeout(r, 600));
+    const beforeSync = await client.getDeployment(id);
+    expect(beforeSync).toMatchObject({ phase: 'Syncing', attempts: 0 });
+    expect(beforeSync.conditions).toEqual(expect.arrayContaining([expect.objectContaining({ type: 'Synced', status: 'Unknown', reason: 'NotFound' })]));
     await scenario.syncLikeArgoCd();
     const waiting = await waitFor('the claim conditions read back', async () => {
       const d = await client.getDeployment(id);

@@ -50,7 +50,8 @@ export class KubernetesClusterClient implements KubernetesApi {
         metadata: { name: ref.name, namespace: ref.namespace },
       })) as unknown as KubernetesObject;
     } catch (error) {
-      if (statusOf(error) === 404) return undefined;
+      // a kind the server does not serve has no objects (yet): its CRD may still be coming through GitOps
+      if (statusOf(error) === 404 || isUnservedKind(error)) return undefined;
       throw this.#wrap(error, `read ${describe(ref)}`);
     }
   }
@@ -73,7 +74,7 @@ export class KubernetesClusterClient implements KubernetesApi {
       await this.#api.delete({ apiVersion: ref.apiVersion, kind: ref.kind, metadata: { name: ref.name, namespace: ref.namespace } });
       return true;
     } catch (error) {
-      if (statusOf(error) === 404) return false;
+      if (statusOf(error) === 404 || isUnservedKind(error)) return false;
       throw this.#wrap(error, `delete ${describe(ref)}`);
     }
   }
@@ -106,7 +107,7 @@ export class KubernetesClusterClient implements KubernetesApi {
   #wrap(error: unknown, action: string): Error {
     const detail = messageOf(error);
     // a kind the server does not serve (yet): its CRD may still be on its way
-    const discovery = /Failed to fetch resource metadata|Unrecognized API version and kind/.test(String((error as Error)?.message));
+    const discovery = isUnservedKind(error);
     const status = discovery ? undefined : statusOf(error);
     const message = `cluster ${this.cluster}: ${action} failed${status ? ` (HTTP ${status})` : ''}: ${detail}`;
     // no status: the server was unreachable, or discovery failed
@@ -116,6 +117,12 @@ export class KubernetesClusterClient implements KubernetesApi {
     if (status) (wrapped as Error & { statusCode?: number }).statusCode = status;
     return wrapped;
   }
+}
+
+/** Discovery found no such kind: its group/version is not served, or the kind is not in it. */
+function isUnservedKind(error: unknown): boolean {
+  const message = String((error as Error)?.message);
+  return /Unrecognized API version and kind/.test(message) || /Failed to fetch resource metadata[\s\S]*HTTP-Code: 404/.test(message);
 }
 
 function describe(ref: KubernetesObjectRef): string {

@@ -40,6 +40,9 @@ describe('KubernetesClusters', () => {
     const api = clusters().get('dev')!;
     const ref = { apiVersion: 'example.org/v1', kind: 'Widget', name: 'w1', namespace: 'default' };
     expect(await api.get(ref)).toBeUndefined();
+    // a kind the server does not serve (yet) has no objects
+    expect(await api.get({ ...ref, apiVersion: 'later.example.org/v1', kind: 'Later' })).toBeUndefined();
+    expect(await api.get({ ...ref, kind: 'Gadget' })).toBeUndefined();
     await api.apply([{ apiVersion: 'example.org/v1', kind: 'Widget', metadata: { name: 'w1', namespace: 'default' } }]);
     expect((await api.get(ref))?.metadata.name).toBe('w1');
     expect(await api.delete(ref)).toBe(true);
