@@ -1,7 +1,9 @@
 import { promises as fs } from 'node:fs';
-import { TestDatabaseId, TestDatabases } from '@backstage/backend-test-utils';
+import { ConflictError } from '@backstage/errors';
+import { mockServices, TestDatabaseId, TestDatabases } from '@backstage/backend-test-utils';
 import { resourceDefinitionYaml as def, teamConfigYaml } from '@nestor/test-utils';
 import { SyncHarness, startSyncHarness } from './__testUtils__/startSyncHarness';
+import { CatalogSyncService } from './CatalogSyncService';
 
 const databases = TestDatabases.create({ ids: ['SQLITE_3', 'POSTGRES_15'] });
 jest.setTimeout(60_000);
@@ -333,5 +335,27 @@ describe('CatalogSyncService concurrency', () => {
     } finally {
       await h.stop();
     }
+  });
+
+  it('schedules one global task per source, and retries a trigger while that task is running', async () => {
+    const scheduler = mockServices.scheduler.mock();
+    scheduler.triggerTask.mockRejectedValueOnce(new ConflictError('Task is currently running')).mockResolvedValue(undefined);
+    const sync = CatalogSyncService.create({
+      sources: [{ config: { id: 'platform', path: '/nowhere', branch: 'main' }, reader: { read: jest.fn() } }],
+      store: {} as any,
+      events: { publish: jest.fn() },
+      logger: mockServices.rootLogger({ level: 'none' }),
+    });
+    await sync.schedule(scheduler, { frequency: { minutes: 5 }, timeout: { minutes: 1 } });
+    expect(scheduler.scheduleTask).toHaveBeenCalledWith(
+      expect.objectContaining({ id: 'nestor-catalog-sync-platform', scope: 'global', frequency: { minutes: 5 } }),
+    );
+
+    await sync.trigger('platform');
+    await sync.trigger('platform'); // folded into the pending retry
+    await new Promise(r => setTimeout(r, 1500));
+    expect(scheduler.triggerTask).toHaveBeenCalledTimes(2);
+    expect(scheduler.triggerTask).toHaveBeenLastCalledWith('nestor-catalog-sync-platform');
+    await expect(sync.trigger('nope')).rejects.toThrow('No catalog source "nope"');
   });
 });

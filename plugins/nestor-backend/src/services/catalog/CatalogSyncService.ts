@@ -202,7 +202,9 @@ export class CatalogSyncService {
       this.sync(id).catch(() => undefined);
       return;
     }
+    // a trigger already on its way (or waiting for the running task to end) covers this one
     if (this.#retrying.has(id)) return;
+    this.#retrying.add(id);
     const deadline = Date.now() + scheduler.timeoutMs;
     const attempt = async (): Promise<void> => {
       try {
@@ -210,7 +212,6 @@ export class CatalogSyncService {
         this.#retrying.delete(id);
       } catch (error) {
         if (error instanceof ConflictError && Date.now() < deadline) {
-          this.#retrying.add(id);
           setTimeout(() => void attempt(), TRIGGER_RETRY_MS).unref?.();
           return;
         }
