@@ -358,4 +358,22 @@ describe('CatalogSyncService concurrency', () => {
     expect(scheduler.triggerTask).toHaveBeenLastCalledWith('nestor-catalog-sync-platform');
     await expect(sync.trigger('nope')).rejects.toThrow('No catalog source "nope"');
   });
+
+  it('never shows credentials written into a source URL', async () => {
+    const sync = CatalogSyncService.create({
+      sources: [
+        { config: { id: 'plain', url: 'https://bot:t0ken@git.example.com/buffet.git', branch: 'main' }, reader: { read: jest.fn() } },
+      ],
+      store: { sources: { listSourceStatuses: async () => [] } } as any,
+      events: { publish: jest.fn() },
+      logger: mockServices.rootLogger({ level: 'none' }),
+    });
+    expect((await sync.listStatuses())[0]).toEqual({
+      id: 'plain',
+      url: 'https://git.example.com/buffet.git',
+      branch: 'main',
+      status: 'never',
+      errors: [],
+    });
+  });
 });

@@ -287,8 +287,17 @@ function taskId(sourceId: string): string {
   return `nestor-catalog-sync-${sourceId}`;
 }
 
+/** The URL items and statuses show: never the credentials a URL may carry. */
 function sourceUrl(config: NestorSourceConfig): string {
-  return config.url ?? `file:${config.path}`;
+  if (!config.url) return `file:${config.path}`;
+  try {
+    const url = new URL(config.url);
+    url.username = '';
+    url.password = '';
+    return url.toString();
+  } catch {
+    return redactUrlCredentials(config.url);
+  }
 }
 
 function durationMs(duration: SchedulerServiceTaskScheduleDefinition['timeout']): number {
