@@ -17,6 +17,8 @@ export interface KubernetesRequestRecord {
   path: string;
   query: Record<string, string>;
   contentType?: string;
+  /** the bearer token sent, if any */
+  token?: string;
   status: number;
 }
 
@@ -192,9 +194,10 @@ export class KubernetesTestServer {
       contentType: req.headers['content-type']?.split(';')[0],
       status: 0,
     };
+    const token = req.headers.authorization?.replace(/^Bearer /, '');
+    record.token = token;
     this.requests.push(record);
     res.on('finish', () => (record.status = res.statusCode));
-    const token = req.headers.authorization?.replace(/^Bearer /, '');
     if (this.#tokens && !(token && this.#tokens.has(token))) {
       throw new KubernetesApiError(401, 'Unauthorized', 'Unauthorized');
     }
