@@ -8,6 +8,8 @@ import { nowMs, serveRequests, settledMemory } from './ipc';
 
 const clients = new Set<http.ServerResponse>();
 const fanoutMs: number[] = [];
+/** the write loop alone, before Node hands the corked writes to the kernel */
+const loopMs: number[] = [];
 
 const server = http.createServer((req, res) => {
   if (req.url?.split('?')[0] !== '/events') {
@@ -39,11 +41,12 @@ serveRequests({
       const frame = Buffer.from(`id: ${seq}\nevent: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`);
       const started = performance.now();
       for (const res of clients) res.write(frame);
+      loopMs.push(performance.now() - started);
       // Node corks each response and writes to the socket on the next tick: count that too
       await new Promise(resolve => setImmediate(resolve));
       fanoutMs.push(performance.now() - started);
       await new Promise(r => setTimeout(r, Math.max(0, intervalMs - (nowMs() - at))));
     }
-    return { firstId: 1, sentAt, fanoutMs };
+    return { firstId: 1, sentAt, fanoutMs: fanoutMs.splice(0), loopMs: loopMs.splice(0) };
   },
 });

@@ -1,5 +1,4 @@
 import { ChildProcess, fork } from 'node:child_process';
-import path from 'node:path';
 
 /** A message to a benchmark child process and its answer. */
 interface Envelope {
@@ -20,7 +19,7 @@ export class BenchChild {
 
   /** Forks `script` (TypeScript, through Backstage's node transform) with `--expose-gc`. */
   static start(script: string, env: Record<string, string> = {}): BenchChild {
-    const child = fork(path.resolve(__dirname, script), [], {
+    const child = fork(require.resolve(`./${script}`), [], {
       execArgv: [
         '--expose-gc',
         // SSE_BENCH_CPU_PROF=<dir>: a CPU profile of each child, to see where fan-out time goes

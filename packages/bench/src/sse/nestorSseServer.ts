@@ -14,7 +14,9 @@ import { MetricsService, metricsServiceRef } from '@backstage/backend-plugin-api
 import { mockServices } from '@backstage/backend-test-utils';
 import nestorPlugin from '@nestor/plugin-nestor-backend';
 // TEST ONLY helpers of nestor-backend: the services that will cause events in production are not wired yet
+// eslint-disable-next-line no-restricted-imports, @backstage/no-forbidden-package-imports
 import { freePort } from '@nestor/plugin-nestor-backend/src/services/events/__testUtils__/startEventsBackend';
+// eslint-disable-next-line no-restricted-imports, @backstage/no-forbidden-package-imports
 import { createTestEventSourceModule } from '@nestor/plugin-nestor-backend/src/services/events/__testUtils__/testEventSourceModule';
 import { writeHeapSnapshot } from 'node:v8';
 import { nowMs, serveRequests, settledMemory } from './ipc';
@@ -43,9 +45,10 @@ const recordingMetrics: MetricsService = {
 };
 
 function gauge(name: string): number {
-  let value = 0;
-  for (const cb of gauges.get(name) ?? []) cb({ observe: v => (value = v) });
-  return value;
+  const observed: number[] = [];
+  const result = { observe: (v: number) => observed.push(v) };
+  for (const cb of gauges.get(name) ?? []) cb(result);
+  return observed.at(-1) ?? 0;
 }
 
 const { module: eventSourceModule, source } = createTestEventSourceModule();

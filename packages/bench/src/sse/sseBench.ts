@@ -25,6 +25,8 @@ interface Result {
   /** from no connection to all of them, fixed growth included */
   kbPerConnectionRssAll: number;
   fanoutMs: number;
+  /** bare only: its write loop before Node flushes the corked writes (what PERFORMANCE.md's baseline timed) */
+  loopMs: number;
   deliveryP50: number;
   deliveryP99: number;
   lastSocketP50: number;
@@ -80,7 +82,7 @@ async function runOnce(contender: keyof typeof CONTENDERS, o: Options): Promise<
     });
     const full = await server.request<Memory>('memory');
     if (process.env.SSE_BENCH_VERBOSE) console.log('   memory', contender, { empty, middle, full });
-    const broadcast = await server.request<{ firstId: number; sentAt: number[]; fanoutMs: number[] }>('broadcast', {
+    const broadcast = await server.request<{ firstId: number; sentAt: number[]; fanoutMs: number[]; loopMs?: number[] }>('broadcast', {
       count: o.events,
       intervalMs: o.intervalMs,
       padBytes: o.padBytes,
@@ -98,6 +100,7 @@ async function runOnce(contender: keyof typeof CONTENDERS, o: Options): Promise<
       kbPerConnectionHeap: (full.heap - middle.heap) / 1024 / (open - half),
       kbPerConnectionRssAll: (full.rss - empty.rss) / 1024 / open,
       fanoutMs: median(broadcast.fanoutMs),
+      loopMs: broadcast.loopMs ? median(broadcast.loopMs) : NaN,
       deliveryP50: got.deliveryMs.p50,
       deliveryP99: got.deliveryMs.p99,
       lastSocketP50: got.lastSocketMs.p50,
@@ -150,6 +153,10 @@ export async function main(args: string[]): Promise<void> {
     const n = med('nestor', k);
     console.log(`  ${label.padEnd(38)} ${fmt(b, d).padStart(8)}  ${fmt(n, d).padStart(8)}  ${fmt(n / b, 2).padStart(6)}x`);
   }
+  console.log(
+    `  (the bare broadcaster's write loop alone, before Node flushes its corked writes: ${fmt(med('bare', 'loopMs'), 2)} ms;\n` +
+      '   Nestor writes to the sockets inside its loop, so only the flushed times compare)',
+  );
   const lost = results.nestor.reduce((s, r) => s + r.lost + r.duplicates + r.outOfOrder + r.refused, 0);
   const targets = [
     [`≤ 20 KB per connection (RSS, N/2→N)`, med('nestor', 'kbPerConnectionRss') <= 20],

@@ -25,11 +25,8 @@ class Subscriber {
     this.socket = net.connect(Number(url.port), url.hostname);
     this.socket.setNoDelay(true);
     this.socket.on('connect', () => {
-      this.socket.write(
-        `GET ${url.pathname} HTTP/1.1\r\nHost: ${url.host}\r\nAccept: text/event-stream\r\n` +
-          (token ? `Authorization: Bearer ${token}\r\n` : '') +
-          '\r\n',
-      );
+      const auth = token ? `Authorization: Bearer ${token}\r\n` : '';
+      this.socket.write(`GET ${url.pathname} HTTP/1.1\r\nHost: ${url.host}\r\nAccept: text/event-stream\r\n${auth}\r\n`);
     });
     this.socket.on('data', chunk => {
       const at = nowMs();
@@ -101,23 +98,21 @@ serveRequests({
   async connect({ url, token, count, concurrency }: { url: string; token?: string; count: number; concurrency: number }) {
     const target = new URL(url);
     const goal = subscribers.length + count;
-    let answered = 0;
-    let inFlight = 0;
+    const progress = { answered: 0, inFlight: 0 };
     await new Promise<void>(resolve => {
-      const openNext = () => {
-        while (inFlight < concurrency && subscribers.length < goal) {
-          inFlight += 1;
-          const index = subscribers.length;
-          subscribers.push(
-            new Subscriber(target, token, ids, times, index * capacity, capacity, () => {
-              inFlight -= 1;
-              answered += 1;
-              if (answered === count) resolve();
-              else openNext();
-            }),
-          );
+      function onAnswer() {
+        progress.inFlight -= 1;
+        progress.answered += 1;
+        if (progress.answered === count) resolve();
+        else openNext();
+      }
+      function openNext() {
+        while (progress.inFlight < concurrency && subscribers.length < goal) {
+          progress.inFlight += 1;
+          const offset = subscribers.length * capacity;
+          subscribers.push(new Subscriber(target, token, ids, times, offset, capacity, onAnswer));
         }
-      };
+      }
       openNext();
     });
     const statuses: Record<number, number> = {};

@@ -190,12 +190,13 @@ export class EventSubscription implements NestorSubscription {
   #sleep(ms: number): Promise<void> {
     return new Promise(resolve => {
       const signal = this.#controller.signal;
-      const done = () => {
+      let timer: ReturnType<typeof setTimeout> | undefined = undefined;
+      function done() {
         clearTimeout(timer);
         signal.removeEventListener('abort', done);
         resolve();
-      };
-      const timer = setTimeout(done, ms);
+      }
+      timer = setTimeout(done, ms);
       signal.addEventListener('abort', done);
     });
   }

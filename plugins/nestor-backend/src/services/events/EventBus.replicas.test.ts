@@ -102,7 +102,7 @@ if (!reachable) {
     const onReplica2 = subscribe(replicas[1], 'proc-a');
     await onReplica2.opened();
     const [caused] = await publishOn(replicas[0], [teamEvent('team-a', 1)]);
-    await waitFor(() => onReplica2.events.length === 1, 'the event on replica 2');
+    await waitFor(() => onReplica2.events.length === 1, 'the event on replica 2', 30_000);
     expect(onReplica2.events[0]).toMatchObject({ id: caused.id, team: 'team-a', payload: { i: 1 } });
 
     // the bus (in the events plugin's own database) carried it, and the subscriptions of
@@ -132,7 +132,7 @@ if (!reachable) {
     await publishOn(replicas[0], [teamEvent('team-a', 1), teamEvent('team-b', 2)]);
     await publishOn(replicas[1], [teamEvent('team-a', 3), teamEvent('team-b', 4)]);
     const [sentinel] = await publishOn(replicas[1], [teamEvent(null, 5)]);
-    await waitFor(() => [bOn1, bOn2].every(s => s.events.some(e => e.id === sentinel.id)), 'the sentinel on both');
+    await waitFor(() => [bOn1, bOn2].every(s => s.events.some(e => e.id === sentinel.id)), 'the sentinel on both', 30_000);
     for (const s of [bOn1, bOn2]) {
       expect(s.events.map(e => (e.payload as { i: number }).i)).toEqual([2, 4, 5]);
     }
@@ -144,7 +144,7 @@ if (!reachable) {
     await Promise.all([on1.opened(), on2.opened()]);
     // appended by a writer that did not publish: only the log has it
     const [silent] = await store.events.append([teamEvent('team-a', 1)]);
-    await waitFor(() => on1.events.length === 1 && on2.events.length === 1, 'the silent event on both replicas');
+    await waitFor(() => on1.events.length === 1 && on2.events.length === 1, 'the silent event on both replicas', 30_000);
     expect(on1.events[0].id).toBe(silent.id);
     expect(on2.events[0].id).toBe(silent.id);
   });
@@ -160,7 +160,7 @@ if (!reachable) {
     ).flat();
     const ids = published.map(e => e.id).sort((x, y) => x - y);
     expect(ids).toHaveLength(40);
-    await waitFor(() => on1.events.length >= 40 && on2.events.length >= 40, 'all 40 on both replicas');
+    await waitFor(() => on1.events.length >= 40 && on2.events.length >= 40, 'all 40 on both replicas', 30_000);
     await new Promise(r => setTimeout(r, 1500)); // longer than a poll: nothing is repeated
     expect(on1.events.map(e => e.id)).toEqual(ids);
     expect(on2.events.map(e => e.id)).toEqual(ids);

@@ -35,8 +35,7 @@ export class EventFilter {
     this.teams = teams;
     this.types = types;
     this.buckets = teams === '*' ? ['*'] : [...teams];
-    const list = (s: ReadonlySet<string> | '*' | undefined) => (s === undefined ? '' : s === '*' ? '*' : [...s].sort().join(','));
-    this.key = `${list(teams)}|${list(types)}`;
+    this.key = `${keyPart(teams)}|${keyPart(types)}`;
   }
 
   matches(event: NestorEvent): boolean {
@@ -57,4 +56,10 @@ export class EventFilter {
       ...(this.types ? { types: [...this.types] } : {}),
     };
   }
+}
+
+function keyPart(set: ReadonlySet<string> | '*' | undefined): string {
+  if (set === undefined) return '';
+  if (set === '*') return '*';
+  return [...set].sort().join(',');
 }

@@ -126,17 +126,17 @@ export class SseConnection {
     const out = this.#socket ?? res;
     if (out.writableLength === 0 || !out.writableNeedDrain) return true;
     return new Promise(resolve => {
-      const done = (ok: boolean) => {
+      let timer: ReturnType<typeof setTimeout> | undefined = undefined;
+      const listeners = { drain: () => done(true), close: () => done(false) };
+      function done(ok: boolean) {
         clearTimeout(timer);
-        out.off('drain', onDrain);
-        res.off('close', onClose);
+        out.off('drain', listeners.drain);
+        res!.off('close', listeners.close);
         resolve(ok);
-      };
-      const onDrain = () => done(true);
-      const onClose = () => done(false);
-      const timer = setTimeout(() => done(false), timeoutMs);
-      out.on('drain', onDrain);
-      res.on('close', onClose);
+      }
+      timer = setTimeout(() => done(false), timeoutMs);
+      out.on('drain', listeners.drain);
+      res.on('close', listeners.close);
     });
   }
 

@@ -245,7 +245,8 @@ export class SseHub {
     clearTimeout(timer);
   }
 
-  async #replay(connection: SseConnection, fromId: number): Promise<void> {
+  async #replay(connection: SseConnection, requestedId: number): Promise<void> {
+    let fromId = requestedId;
     const oldest = await this.#store.oldestId();
     if (oldest === undefined ? fromId < this.#position! : oldest > fromId + 1) {
       // the events right after `fromId` were pruned: the client must resynchronise

@@ -2,7 +2,7 @@ import { NESTOR_EVENT_TYPES, NestorEvent, NewNestorEvent } from '@nestor/plugin-
 import { EventSource } from 'eventsource';
 
 /** Polls `check` until it holds; fails naming `what` after `timeoutMs`. */
-export async function waitFor(check: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
+export async function waitFor(check: () => boolean, what: string, timeoutMs = 20_000): Promise<void> {
   const end = Date.now() + timeoutMs;
   while (!check()) {
     if (Date.now() > end) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
