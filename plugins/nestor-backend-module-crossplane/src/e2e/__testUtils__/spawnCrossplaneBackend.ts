@@ -12,7 +12,7 @@ export interface BackendProcess {
 }
 
 /** Starts {@link runCrossplaneBackend} with the config and waits until it listens. */
-export async function spawnCrossplaneBackend(config: { backend: { baseUrl: string } } & Record<string, unknown>): Promise<BackendProcess> {
+export async function spawnCrossplaneBackend(config: { backend: { baseUrl: string; [key: string]: unknown }; [key: string]: unknown }): Promise<BackendProcess> {
   const child = spawn(
     process.execPath,
     ['-r', require.resolve('@backstage/cli/config/nodeTransform.cjs'), path.resolve(__dirname, 'runCrossplaneBackend.ts')],
