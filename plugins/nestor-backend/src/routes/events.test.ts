@@ -183,6 +183,27 @@ describe('GET /events through a real backend', () => {
     expect(control.requests.at(-1)?.lastEventId).toBe(lastEventId);
   });
 
+  it('hands over from replay to live without a gap or a repeat while events keep coming', async () => {
+    const [start] = await backend.source.publish([teamEvent('team-a', 0)]);
+    const backlog = await backend.source.publish(range(1, 1200).map(i => teamEvent(i % 3 ? 'team-a' : 'team-b', i)));
+    // keep publishing while the client replays the backlog (more than two replay pages)
+    let publishing = true;
+    const during: NestorEvent[] = [];
+    const publisher = (async () => {
+      for (let i = 0; publishing && i < 200; i++) during.push(...(await backend.source.publish([teamEvent('team-a', 5000 + i)])));
+    })();
+    const got: number[] = [];
+    const sub = client('proc-a').subscribe({}, e => got.push(e.id), { lastEventId: String(start.id) });
+    cleanups.push(() => sub.close());
+    await waitFor(() => got.length >= 50 + backlog.filter(e => e.team === 'team-a').length, 'the backlog and some live events');
+    publishing = false;
+    await publisher;
+    const [last] = await backend.source.publish([teamEvent('team-a', 9999)]);
+    await waitFor(() => got.at(-1) === last.id, 'the last event');
+    const expected = [...backlog, ...during, last].filter(e => e.team === 'team-a').map(e => e.id);
+    expect(got).toEqual(expected);
+  });
+
   it('sends event: reset when Last-Event-ID is older than retention, then goes on live', async () => {
     const store = await backend.source.store();
     const old = await backend.source.publish(range(1, 3).map(i => teamEvent('team-a', i)));
