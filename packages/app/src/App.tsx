@@ -4,6 +4,7 @@ import catalogGraphPlugin from '@backstage/plugin-catalog-graph/alpha';
 import orgPlugin from '@backstage/plugin-org/alpha';
 import scaffolderPlugin from '@backstage/plugin-scaffolder/alpha';
 import userSettingsPlugin from '@backstage/plugin-user-settings/alpha';
+import nestorPlugin from '@nestor/plugin-nestor/alpha';
 import { navModule } from './modules/navModule';
 import { signInModule } from './modules/signInModule';
 
@@ -18,8 +19,8 @@ export default createApp({
     orgPlugin,
     scaffolderPlugin,
     userSettingsPlugin,
-    // Nestor's frontend plugin (buffet, deployments, dependency graph) goes
-    // here once it exports a feature: `import nestorPlugin from '@nestor/plugin-nestor/alpha'`.
+    // Nestor: buffet and deployments pages, the "Nestor" entity tab, quota card.
+    nestorPlugin,
     signInModule,
     navModule,
   ],

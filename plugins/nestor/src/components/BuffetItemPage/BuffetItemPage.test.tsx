@@ -131,7 +131,9 @@ describe('BuffetItemPage', () => {
     );
     await render(api);
     expect(
-      await screen.findByText(/Nestor has no buffet item "postgres-database"/),
+      await screen.findByText(
+        /Nestor could not find buffet item "postgres-database"/,
+      ),
     ).toBeInTheDocument();
   });
 

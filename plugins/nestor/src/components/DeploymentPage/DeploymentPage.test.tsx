@@ -294,7 +294,9 @@ describe('DeploymentPage', () => {
     );
     await render(api);
     expect(
-      await screen.findByText(/Nestor has no deployment "id-orders-db-dev"/),
+      await screen.findByText(
+        /Nestor could not find deployment "id-orders-db-dev"/,
+      ),
     ).toBeInTheDocument();
   });
 });

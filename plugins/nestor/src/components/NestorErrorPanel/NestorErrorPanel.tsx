@@ -53,8 +53,8 @@ export function NestorErrorPanel(props: NestorErrorPanelProps) {
     return (
       <WarningPanel severity="info" title="Not found" defaultExpanded>
         <Typography variant="body2">
-          {what ? `Nestor has no ${what}` : 'Nestor found nothing here'}, or you
-          may not see it. {reason}
+          {what ? `Nestor could not find ${what}` : 'Nestor found nothing here'}
+          , or you may not see it. {reason}
         </Typography>
       </WarningPanel>
     );
