@@ -22,6 +22,7 @@ export type { GitAuth, GitClient, SourceChanges, SourceReader, SourceSnapshot } 
 export { verifyWebhookSignature } from './services/catalog/webhooks/verifyWebhookSignature';
 export type { WebhookHeaders, WebhookProvider } from './services/catalog/webhooks/verifyWebhookSignature';
 export { EngineRegistry } from './services/engines/EngineRegistry';
+export { DatabaseNestorStore } from './stores/database/DatabaseNestorStore';
 export { ReadinessChecker } from './services/health/ReadinessChecker';
 export { KubernetesClusters } from './services/kubernetes/KubernetesClusters';
 export { KubernetesClusterClient, NESTOR_FIELD_MANAGER } from './services/kubernetes/KubernetesClusterClient';

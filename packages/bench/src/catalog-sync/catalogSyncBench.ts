@@ -5,12 +5,12 @@ import { mockServices } from '@backstage/backend-test-utils';
 import {
   CatalogSyncService,
   CliGitClient,
+  DatabaseNestorStore,
   GitClient,
   GitSourceReader,
   IsomorphicGitClient,
   SourceReader,
 } from '@nestor/plugin-nestor-backend';
-import { DatabaseNestorStore } from '@nestor/plugin-nestor-backend/src/stores/database/DatabaseNestorStore';
 import { GitHttpServer, GitWorkTree } from '@nestor/test-utils';
 import knexFactory, { Knex } from 'knex';
 import { buffetItemPath, buffetItemYaml, writeBuffetTree } from './writeBuffetTree';

@@ -16,7 +16,7 @@ import { IsomorphicGitClient } from './sources/IsomorphicGitClient';
 import { LocalSourceReader } from './sources/LocalSourceReader';
 import { redactUrlCredentials } from './sources/redactUrlCredentials';
 import { GitClient, SourceReader } from './sources/types';
-import { runSourceSync, SourceSyncResult, SyncSource } from './sync/runSourceSync';
+import { runSourceSync, SourceSyncContext, SourceSyncResult, SyncSource } from './sync/runSourceSync';
 
 const DEFAULT_LIMITS: ParseLimits = { maxFileBytes: 1024 * 1024, maxDocuments: 1000, maxAliasCount: 100 };
 const TRIGGER_RETRY_MS = 1000;
@@ -35,6 +35,8 @@ export interface CatalogSyncServiceOptions {
   logger: LoggerService;
   /** checks a source's Cedar files before they are stored */
   policyValidator?: PolicySetValidator;
+  /** engine checks of each definition (see {@link SourceSyncContext.checkDefinition}) */
+  checkDefinition?: SourceSyncContext['checkDefinition'];
   /** called after a sync that changed items (e.g. to drop read caches) */
   onChange?: () => Promise<void>;
   limits?: Partial<ParseLimits>;
@@ -249,6 +251,7 @@ export class CatalogSyncService {
         events,
         logger,
         policyValidator: this.#options.policyValidator,
+        checkDefinition: this.#options.checkDefinition,
         onChange,
         limits: this.#limits,
         signal,

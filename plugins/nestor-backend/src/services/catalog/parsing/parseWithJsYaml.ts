@@ -59,6 +59,10 @@ function loadSegments(
   options: { fieldLines: () => ParsedSourceFile },
 ): ParsedDocument[] | undefined {
   let thorough: ParsedSourceFile | undefined;
+  const thoroughDocuments = () => {
+    thorough ??= options.fieldLines();
+    return thorough.documents;
+  };
   const documents: ParsedDocument[] = [];
   for (const [index, segment] of segments.entries()) {
     const text = segment.lines.length === 1 ? segment.lines[0] : segment.lines.join('\n');
@@ -79,8 +83,8 @@ function loadSegments(
       line,
       value,
       lineOf: path => {
-        thorough ??= options.fieldLines();
-        const twin = thorough.documents.find(d => d.line === line) ?? thorough.documents[ordinal];
+        const twins = thoroughDocuments();
+        const twin = twins.find(d => d.line === line) ?? twins[ordinal];
         return twin ? twin.lineOf(path) : line;
       },
     });

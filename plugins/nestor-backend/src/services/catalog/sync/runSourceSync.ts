@@ -27,6 +27,8 @@ export interface SourceSyncContext {
   events: NestorEventPublisher;
   logger: LoggerService;
   policyValidator?: PolicySetValidator;
+  /** engine checks of a definition (engine installed, engine block valid); a problem holds the item back */
+  checkDefinition?: (definition: ResourceDefinition) => Promise<Array<{ field: string; message: string }>>;
   /** called once items were written or removed, before the status says so (drops read caches) */
   onChange?: () => Promise<void>;
   limits: ParseLimits;
@@ -52,7 +54,8 @@ function isDocumentPath(path: string): boolean {
 }
 
 function byPathAndLine(a: SourceFileError, b: SourceFileError): number {
-  return a.path === b.path ? (a.line ?? 0) - (b.line ?? 0) : a.path < b.path ? -1 : 1;
+  if (a.path !== b.path) return a.path < b.path ? -1 : 1;
+  return (a.line ?? 0) - (b.line ?? 0);
 }
 
 /**
@@ -95,6 +98,18 @@ export async function runSourceSync(ctx: SourceSyncContext): Promise<SourceSyncR
     file.held.definitions.forEach(n => held.definitions.add(n));
     file.held.teams.forEach(n => held.teams.add(n));
     if (file.holdFile) held.paths.add(path);
+  }
+
+  if (ctx.checkDefinition) {
+    for (const candidate of [...definitions]) {
+      const issues = await ctx.checkDefinition(candidate.value);
+      if (issues.length === 0) continue;
+      definitions.splice(definitions.indexOf(candidate), 1);
+      held.definitions.add(candidate.name);
+      for (const issue of issues) {
+        errors.push({ path: candidate.path, line: candidate.line, message: `ResourceDefinition "${candidate.name}": ${issue.field}: ${issue.message}` });
+      }
+    }
   }
 
   const affected = [...toParse, ...deleted];
@@ -181,11 +196,9 @@ async function planItems(
   input: { full: boolean; affected: string[]; definitions: Array<Candidate<ResourceDefinition>>; held: { definitions: Set<string>; paths: Set<string> } },
 ) {
   const { store, source } = ctx;
-  const storedInAffected = input.full
-    ? await store.catalog.listItemsBySource(source.id)
-    : input.affected.length > 0
-      ? await store.catalog.listItemsBySource(source.id, input.affected)
-      : [];
+  let storedInAffected: Array<{ name: string; path: string }> = [];
+  if (input.full) storedInAffected = await store.catalog.listItemsBySource(source.id);
+  else if (input.affected.length > 0) storedInAffected = await store.catalog.listItemsBySource(source.id, input.affected);
   const known = new Set(storedInAffected.map(s => s.name));
   const unknownNames = [...new Set(input.definitions.map(c => c.name))].filter(n => !known.has(n));
   const storedElsewhere = new Map<string, StoredLocation>();

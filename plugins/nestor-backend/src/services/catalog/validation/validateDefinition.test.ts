@@ -1,19 +1,26 @@
 import { resourceDefinitionYaml, teamConfigYaml } from '@nestor/test-utils';
 import { parse } from 'yaml';
-import { validateDefinition } from './validateDefinition';
+import { DefinitionIssue, validateDefinition } from './validateDefinition';
 
 function definition(name = 'pg', options: Parameters<typeof resourceDefinitionYaml>[1] = {}) {
   return parse(resourceDefinitionYaml(name, options));
 }
 
+/** The issues of a document that must fail. */
+function issuesOf(raw: unknown): { name?: string; issues: DefinitionIssue[] } {
+  const result = validateDefinition(raw);
+  if (result.ok) throw new Error('expected the document to fail validation');
+  return result;
+}
+
 describe('validateDefinition', () => {
   it('accepts a valid definition and applies the schema defaults', () => {
-    const result = validateDefinition(definition('pg'));
-    expect(result.ok).toBe(true);
-    if (result.ok && result.document.kind === 'ResourceDefinition') {
-      expect(result.document.value.metadata.name).toBe('pg');
-      expect(result.document.value.spec.visibility).toEqual({ public: true });
-    }
+    const doc = definition('pg');
+    delete doc.spec.visibility;
+    expect(validateDefinition(doc)).toMatchObject({
+      ok: true,
+      document: { kind: 'ResourceDefinition', value: { metadata: { name: 'pg' }, spec: { visibility: { public: true } } } },
+    });
   });
 
   it('routes team configs by kind', () => {
@@ -26,31 +33,25 @@ describe('validateDefinition', () => {
     doc.metadata.owner = 'Not A Team';
     doc.spec.version = 'one';
     delete doc.spec.environments;
-    const result = validateDefinition(doc);
-    expect(result.ok).toBe(false);
-    if (!result.ok) {
-      expect(result.name).toBe('pg');
-      expect(result.issues.map(i => i.field).sort()).toEqual(['metadata.owner', 'spec.environments', 'spec.version']);
-      expect(result.issues.find(i => i.field === 'spec.version')!.path).toEqual(['spec', 'version']);
-    }
+    const result = issuesOf(doc);
+    expect(result.name).toBe('pg');
+    expect(result.issues.map(i => i.field).sort()).toEqual(['metadata.owner', 'spec.environments', 'spec.version']);
+    expect(result.issues.find(i => i.field === 'spec.version')!.path).toEqual(['spec', 'version']);
   });
 
   it('rejects spec.parameters that is not a valid JSON Schema, naming the broken keyword', () => {
-    const result = validateDefinition(
+    const { issues } = issuesOf(
       definition('pg', {
         parameters: { type: 'object', properties: { size: { type: 'strin' }, count: { minimum: 'ten' } } },
       }),
     );
-    expect(result.ok).toBe(false);
-    if (!result.ok) {
-      const fields = result.issues.map(i => i.field);
-      expect(fields).toContain('spec.parameters.properties.size.type');
-      expect(fields).toContain('spec.parameters.properties.count.minimum');
-      expect(result.issues.every(i => i.message.startsWith('not a valid JSON Schema'))).toBe(true);
-      expect(result.issues.find(i => i.field.endsWith('size.type'))!.path).toEqual([
-        'spec', 'parameters', 'properties', 'size', 'type',
-      ]);
-    }
+    expect(issues.map(i => i.field).sort()).toEqual([
+      'spec.parameters.properties.count.minimum',
+      'spec.parameters.properties.size.type',
+    ]);
+    expect(issues.every(i => i.message.startsWith('not a valid JSON Schema'))).toBe(true);
+    expect(issues.find(i => i.field.endsWith('size.type'))!.path).toEqual(['spec', 'parameters', 'properties', 'size', 'type']);
+    expect(issues.find(i => i.field.endsWith('size.type'))!.message).toMatch(/allowed values: "array", "boolean"/);
   });
 
   it('rejects an invalid regular expression in a pattern (meta-schema formats are checked)', () => {

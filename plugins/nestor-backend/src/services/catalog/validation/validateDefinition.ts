@@ -21,8 +21,8 @@ export type DefinitionValidationResult =
 /** Item names the API cannot serve under `/catalog/{name}`. */
 const RESERVED_NAMES = new Set(['sources']);
 
-function createAjv<T extends Ajv>(ctor: new (opts: object) => T): T {
-  const ajv = new ctor({ strict: false, allErrors: true, validateFormats: true });
+function createAjv<T extends Ajv>(AjvClass: new (opts: object) => T): T {
+  const ajv = new AjvClass({ strict: false, allErrors: true, validateFormats: true });
   addFormats(ajv);
   return ajv;
 }
