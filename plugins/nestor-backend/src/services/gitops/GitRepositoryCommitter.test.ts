@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { TransientEngineError } from '@nestor/plugin-nestor-node';
 import { GitHttpServer, GitWorkTree } from '@nestor/test-utils';
+import { GitOpsConflictError } from './GitOpsConflictError';
 import { GitRepositoryCommitter } from './GitRepositoryCommitter';
 
 // Real Git: bare repositories served over HTTP by `git http-backend`, read
@@ -142,5 +143,41 @@ describe('GitRepositoryCommitter', () => {
     expect(error).not.toBeInstanceOf(TransientEngineError);
     expect(error.message).toMatch(/GitOps fetch .* failed: the server refused the credentials/);
     expect(error.message).not.toContain('wrong');
+  });
+
+  it('rebases onto a concurrent edit of another file in the same folder, keeping both changes', async () => {
+    const c = committer();
+    await c.commit({ repo, branch: 'main', message: 'r1', folders: [{ path: 'nestor/dev/a', files: [claim('a'), { path: 'notes.txt', content: 'v1\n' }] }] });
+    const human = await checkout();
+    await human.commitAndPush({ 'nestor/dev/a/notes.txt': 'edited by hand\n' }, 'hand edit');
+    const result = await c.commit({ repo, branch: 'main', message: 'r2', folders: [{ path: 'nestor/dev/a', files: [claim('a', 'large'), { path: 'notes.txt', content: 'v1\n' }] }] });
+    expect(result).toMatchObject({ changed: true, attempts: 2 });
+    await human.git('pull', '--quiet', 'origin', 'main');
+    expect(fs.readFileSync(path.join(human.dir, 'nestor/dev/a/notes.txt'), 'utf8')).toBe('edited by hand\n');
+    expect(fs.readFileSync(path.join(human.dir, 'nestor/dev/a/claim.yaml'), 'utf8')).toContain('size: large');
+  });
+
+  it('fails without retry, naming the files, when a concurrent commit changed the same file differently', async () => {
+    const c = committer();
+    await c.commit({ repo, branch: 'main', message: 'r1', folders: [{ path: 'nestor/dev/a', files: [claim('a'), { path: 'values.yaml', content: 'replicas: 1\n' }] }] });
+    const human = await checkout();
+    const theirs = await human.commitAndPush({ 'nestor/dev/a/claim.yaml': 'kind: PostgresDatabase\nspec:\n  size: medium\n' }, 'hand edit');
+    const error = await c
+      .commit({ repo, branch: 'main', message: 'r2', folders: [{ path: 'nestor/dev/a', files: [claim('a', 'large'), { path: 'values.yaml', content: 'replicas: 2\n' }] }] })
+      .catch(e => e);
+    expect(error).toBeInstanceOf(GitOpsConflictError);
+    expect(error).not.toBeInstanceOf(TransientEngineError);
+    expect(error.files).toEqual(['nestor/dev/a/claim.yaml']);
+    expect(error.message).toContain('nestor/dev/a/claim.yaml');
+    expect(await (await checkout()).head()).toBe(theirs);
+  });
+
+  it('starts a new branch from its base branch (a pull-request branch)', async () => {
+    const c = committer();
+    const main = await c.commit({ repo, branch: 'main', message: 'seed', folders: [{ path: 'nestor/dev/a', files: [claim('a')] }] });
+    const pr = await c.commit({ repo, branch: 'nestor/team-a/dev/b-r1', baseBranch: 'main', message: 'deploy b', folders: [{ path: 'nestor/dev/b', files: [claim('b')] }] });
+    const tree = await checkout();
+    await tree.git('fetch', '--quiet', 'origin', 'nestor/team-a/dev/b-r1');
+    expect(await tree.git('log', '--format=%H', 'FETCH_HEAD')).toBe(`${pr.commit}\n${main.commit}`);
   });
 });

@@ -7,8 +7,10 @@ import git, { Errors } from 'isomorphic-git';
 import http from 'isomorphic-git/http/node';
 import { GitAuth } from '../catalog/sources/types';
 import { redactUrlCredentials } from '../catalog/sources/redactUrlCredentials';
+import { mergeFolderChanges } from './mergeFolderChanges';
+import { readFolderAt } from './readFolderAt';
 import { replaceFolders } from './replaceFolders';
-import { GitOpsCommitRequest, GitOpsCommitResult, GitOpsCommitter } from './types';
+import { GitOpsCommitRequest, GitOpsCommitResult, GitOpsCommitter, GitOpsFolderChange } from './types';
 
 /** Options of {@link GitRepositoryCommitter}. @public */
 export interface GitRepositoryCommitterOptions {
@@ -55,25 +57,8 @@ export class GitRepositoryCommitter implements GitOpsCommitter {
     const gitdir = this.#gitdir(repo, branch);
     return this.#serialized(gitdir, async () => {
       const head = await this.#fetch(gitdir, repo, branch);
-      const files = new Map<string, string>();
-      if (!head) return files;
-      const cache = this.#cache(gitdir);
-      const walk = async (oid: string, prefix: string) => {
-        for (const entry of (await git.readTree({ fs, gitdir, oid, cache })).tree) {
-          if (entry.type === 'tree') await walk(entry.oid, `${prefix}${entry.path}/`);
-          else if (entry.type === 'blob') {
-            const { blob } = await git.readBlob({ fs, gitdir, oid: entry.oid, cache });
-            files.set(`${prefix}${entry.path}`, Buffer.from(blob).toString('utf8'));
-          }
-        }
-      };
-      try {
-        const { oid } = await git.readTree({ fs, gitdir, oid: head, filepath: folder, cache });
-        await walk(oid, '');
-      } catch (error) {
-        if ((error as { code?: string }).code !== Errors.NotFoundError.code) throw error;
-      }
-      return files;
+      if (!head) return new Map<string, string>();
+      return readFolderAt({ gitdir, cache: this.#cache(gitdir), commit: head, folder });
     });
   }
 
@@ -83,13 +68,17 @@ export class GitRepositoryCommitter implements GitOpsCommitter {
     const cache = this.#cache(gitdir);
     let base = await this.#cachedHead(gitdir, repo, branch);
     let fresh = false;
+    let folders = request.folders;
     if (base === null) {
       base = await this.#fetch(gitdir, repo, branch);
+      if (base === undefined && request.baseBranch && request.baseBranch !== branch) {
+        base = await this.#fetch(gitdir, repo, request.baseBranch);
+      }
       fresh = true;
     }
     for (let attempt = 1; ; attempt++) {
       const baseTree = base ? (await git.readCommit({ fs, gitdir, oid: base, cache })).commit.tree : undefined;
-      const tree = await replaceFolders({ gitdir, cache, baseTree, folders: request.folders });
+      const tree = await replaceFolders({ gitdir, cache, baseTree, folders });
       if (tree === baseTree) {
         if (!fresh) {
           // the cached head may be stale: only the remote's head can say nothing is left to do
@@ -127,10 +116,36 @@ export class GitRepositoryCommitter implements GitOpsCommitter {
           );
         }
         this.#options.logger?.info(`Push to ${redactUrlCredentials(repo)}#${branch} rejected (${(error as Error).message}); fetching and rebasing`);
+        const previous = base;
         base = await this.#fetch(gitdir, repo, branch);
         fresh = true;
+        folders = await this.#rebase({ gitdir, repo, branch, folders, from: previous, onto: base });
       }
     }
+  }
+
+  /**
+   * Our folder changes, rebased from the commit they were built on onto the
+   * branch's new head. A new head made by Nestor itself (another replica, or
+   * this one before a restart) supersedes nothing of ours: the folder is
+   * Nestor's and the newer request wins. Anyone else's change is merged file
+   * by file; a file both changed differently is a conflict.
+   */
+  async #rebase(options: { gitdir: string; repo: string; branch: string; folders: GitOpsFolderChange[]; from?: string; onto?: string }) {
+    const { gitdir, folders, from, onto } = options;
+    if (!onto || !from) return folders;
+    const cache = this.#cache(gitdir);
+    const head = (await git.readCommit({ fs, gitdir, oid: onto, cache })).commit;
+    if (head.author.email === this.#options.author.email) return folders;
+    const read = async (oid: string) =>
+      new Map(await Promise.all(folders.map(async f => [f.path, await readFolderAt({ gitdir, cache, commit: oid, folder: f.path })] as const)));
+    return mergeFolderChanges({
+      repo: redactUrlCredentials(options.repo),
+      branch: options.branch,
+      folders,
+      base: await read(from),
+      theirs: await read(onto),
+    });
   }
 
   async #cachedHead(gitdir: string, repo: string, branch: string): Promise<string | undefined | null> {

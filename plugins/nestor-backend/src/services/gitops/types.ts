@@ -19,6 +19,12 @@ export interface GitOpsFolderChange {
 export interface GitOpsCommitRequest {
   repo: string;
   branch: string;
+  /**
+   * Where a branch that does not exist yet starts from (a pull-request
+   * branch starts from its target branch); without it, a missing branch
+   * starts from an empty tree.
+   */
+  baseBranch?: string;
   message: string;
   folders: GitOpsFolderChange[];
 }
