@@ -1,9 +1,10 @@
 /*
  * The catalog and webhook API through the real plugin in startTestBackend: a
  * real Git server (`git http-backend` on 127.0.0.1) that the test pushes to,
- * the store on a real database, Backstage's mock scheduler (which runs the
- * first sync at start-up and triggered syncs inline) and users whose
- * ownership groups decide what they see.
+ * the store on a real database, the real helm engine module (definitions are
+ * checked by their engine), Backstage's mock scheduler (which runs the first
+ * sync at start-up and triggered syncs inline) and users whose ownership
+ * groups decide what they see.
  */
 import { promises as fs } from 'node:fs';
 import { createHmac } from 'node:crypto';
@@ -14,6 +15,7 @@ import { mockCredentials, mockServices, startTestBackend, TestDatabases } from '
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { nestorCatalogSyncPermission } from '@nestor/plugin-nestor-common';
+import helmEngineModule from '@nestor/plugin-nestor-backend-module-helm';
 import {
   GitHttpServer,
   GitWorkTree,
@@ -105,6 +107,7 @@ describe('catalog API', () => {
     const backend = await startTestBackend({
       features: [
         nestorPlugin,
+        helmEngineModule,
         permissions.factory,
         ownershipUserInfoServiceFactory(OWNERSHIP),
         catalogServiceMock.factory(),
@@ -271,6 +274,19 @@ describe('catalog API', () => {
       expect((await get('/catalog/queue', ALICE)).body.definition.spec.version).toBe('3.0.0');
       const failed = (await store.events.readAfter({ afterId: 0, limit: 1000 })).filter(e => e.type === 'catalog.sync.failed');
       expect(failed.at(-1)).toMatchObject({ team: null, payload: { sourceId: 'platform', errors: source.errors } });
+    });
+
+    it('holds back a definition whose engine is not installed, naming the engine', async () => {
+      await pushAndNotify({
+        'buffet/pulumi.yaml': def('pulumi-thing', { engine: 'pulumi', extraSpec: { helm: undefined, pulumi: { program: { resources: {} } } } }),
+      });
+      const [source] = (await get('/catalog/sources', ALICE)).body.items;
+      expect(source.errors).toContainEqual({
+        path: 'buffet/pulumi.yaml',
+        line: 1,
+        message: expect.stringMatching(/^ResourceDefinition "pulumi-thing": spec.engine: engine "pulumi" is not installed \(installed: helm\)/),
+      });
+      expect((await get('/catalog/pulumi-thing', ALICE)).status).toBe(404);
     });
 
     it('accepts a GitLab token, ignores pushes to other branches, and refuses anything unsigned with 401', async () => {

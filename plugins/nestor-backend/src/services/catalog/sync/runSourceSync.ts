@@ -100,20 +100,10 @@ export async function runSourceSync(ctx: SourceSyncContext): Promise<SourceSyncR
     if (file.holdFile) held.paths.add(path);
   }
 
-  if (ctx.checkDefinition) {
-    for (const candidate of [...definitions]) {
-      const issues = await ctx.checkDefinition(candidate.value);
-      if (issues.length === 0) continue;
-      definitions.splice(definitions.indexOf(candidate), 1);
-      held.definitions.add(candidate.name);
-      for (const issue of issues) {
-        errors.push({ path: candidate.path, line: candidate.line, message: `ResourceDefinition "${candidate.name}": ${issue.field}: ${issue.message}` });
-      }
-    }
-  }
+  const accepted = ctx.checkDefinition ? await checkDefinitions(ctx.checkDefinition, definitions, held.definitions, errors) : definitions;
 
   const affected = [...toParse, ...deleted];
-  const itemPlan = await planItems(ctx, { full, affected, definitions, held });
+  const itemPlan = await planItems(ctx, { full, affected, definitions: accepted, held });
   const teamPlan = await planTeams(ctx, { full, affected, teams, held });
   errors.push(...itemPlan.errors, ...teamPlan.errors);
 
@@ -149,7 +139,8 @@ export async function runSourceSync(ctx: SourceSyncContext): Promise<SourceSyncR
   );
   const allErrors = [...keptErrors, ...errors].sort(byPathAndLine);
 
-  if (written.updated.length + written.removed.length > 0) await ctx.onChange?.();
+  // a moved item is written without a new version (and not listed in `updated`): drop caches on any write
+  if (itemPlan.upserts.length + itemPlan.deletes.length > 0) await ctx.onChange?.();
   const removedNames = new Set(written.removed);
   await publishEvents(ctx, {
     updated: written.updated,
@@ -189,6 +180,32 @@ export async function runSourceSync(ctx: SourceSyncContext): Promise<SourceSyncR
     teamsRemoved: teamPlan.deletes,
     policiesStored: policies.stored,
   };
+}
+
+/** Engine checks: a definition its engine refuses is reported and held back, so its last good version stays. */
+async function checkDefinitions(
+  check: NonNullable<SourceSyncContext['checkDefinition']>,
+  definitions: Array<Candidate<ResourceDefinition>>,
+  heldNames: Set<string>,
+  errors: SourceFileError[],
+): Promise<Array<Candidate<ResourceDefinition>>> {
+  const accepted: Array<Candidate<ResourceDefinition>> = [];
+  for (const candidate of definitions) {
+    const issues = await check(candidate.value);
+    if (issues.length === 0) {
+      accepted.push(candidate);
+      continue;
+    }
+    heldNames.add(candidate.name);
+    for (const issue of issues) {
+      errors.push({
+        path: candidate.path,
+        line: candidate.line,
+        message: `ResourceDefinition "${candidate.name}": ${issue.field}: ${issue.message}`,
+      });
+    }
+  }
+  return accepted;
 }
 
 async function planItems(
