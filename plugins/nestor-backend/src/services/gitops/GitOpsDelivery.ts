@@ -1,7 +1,8 @@
-import { NotImplementedError } from '@backstage/errors';
 import { Artifact, DeliveryRecord, Deployment, GitopsTarget, ResourceDefinition } from '@nestor/plugin-nestor-common';
 import { EngineGitopsLocation } from '@nestor/plugin-nestor-node';
-import { renderCommitMessage } from './renderCommitMessage';
+import { PullRequestClients } from './pullRequests/PullRequestClients';
+import { PullRequestState } from './pullRequests/types';
+import { CommitMessageValues, renderCommitMessage } from './renderCommitMessage';
 import { GitOpsCommitter } from './types';
 
 /** A delivery that was made, and whether it changed the repository. @public */
@@ -14,20 +15,42 @@ export type GitOpsDeliveryResult = DeliveryRecord & { mode: 'gitops'; changed: b
  * its Composition) under `<path>/_platform/<item>/` of the owner team's
  * repository. Commit messages come from `nestor.gitops.commitMessage`, with
  * trailers naming the deployment. The `direct` strategy pushes to the branch;
- * `pull-request` is not available yet.
+ * `pull-request` pushes a branch per deployment revision
+ * (`<branchPrefix><ref>/r<revision>`, started from the target branch) and
+ * opens a pull (merge) request on GitHub, GitLab or Gitea; the record carries
+ * its URL and the deployment waits until it is merged.
  * @public
  */
+export interface GitOpsDeliveryOptions {
+  committer: GitOpsCommitter;
+  commitMessage: string;
+  pullRequests?: PullRequestClients;
+  pullRequest?: { branchPrefix: string; title: string };
+}
+
+/** @public */
 export class GitOpsDelivery {
   readonly #committer: GitOpsCommitter;
   readonly #template: string;
+  readonly #pullRequests?: PullRequestClients;
+  readonly #pr: { branchPrefix: string; title: string };
 
-  static create(options: { committer: GitOpsCommitter; commitMessage: string }): GitOpsDelivery {
+  static create(options: GitOpsDeliveryOptions): GitOpsDelivery {
     return new GitOpsDelivery(options);
   }
 
-  private constructor(options: { committer: GitOpsCommitter; commitMessage: string }) {
+  private constructor(options: GitOpsDeliveryOptions) {
     this.#committer = options.committer;
     this.#template = options.commitMessage;
+    this.#pullRequests = options.pullRequests;
+    this.#pr = options.pullRequest ?? { branchPrefix: 'nestor/', title: 'nestor: {{action}} {{ref}} (revision {{revision}})' };
+  }
+
+  /** The state of the pull request a delivery opened (`pull-request` strategy). */
+  async pullRequestState(record: { repo?: string; pullRequestUrl?: string }): Promise<PullRequestState> {
+    const number = Number(record.pullRequestUrl?.match(/(\d+)\/?$/)?.[1]);
+    if (!record.repo || !Number.isInteger(number)) throw new Error(`no pull request number in ${record.pullRequestUrl}`);
+    return this.#requirePullRequests().forRepo(record.repo).get({ repo: record.repo, number });
   }
 
   /** Where a deployment's files live in its team's repository. */
@@ -44,7 +67,8 @@ export class GitOpsDelivery {
   }): Promise<GitOpsDeliveryResult> {
     const { deployment, target } = options;
     const location = this.location(target, deployment);
-    return this.#commit(target, location, options.artifacts, this.#message(deployment, options.action));
+    const values = this.#values(deployment, options.action);
+    return this.#commit(target, location, options.artifacts, this.#message(deployment, options.action), { values, branchName: `${deployment.ref}/r${deployment.currentRevision}` });
   }
 
   /** Commits a buffet item's platform files to its owner's repository. */
@@ -56,63 +80,87 @@ export class GitOpsDelivery {
   }): Promise<GitOpsDeliveryResult> {
     const { definition, target, deployment } = options;
     const location = { repo: target.repo, branch: target.branch, path: joinPath(target.path, '_platform', definition.metadata.name) };
-    const message = renderCommitMessage(
-      this.#template,
-      {
-        action: 'publish',
-        ref: `${definition.metadata.name}@${definition.spec.version}`,
-        revision: deployment.currentRevision,
-        requester: deployment.requestedBy,
-        resource: `${definition.metadata.name}@${definition.spec.version}`,
-      },
-      { 'Nestor-Resource': `${definition.metadata.name}@${definition.spec.version}`, 'Nestor-Requested-For': deployment.ref },
-    );
-    return this.#commit(target, location, options.artifacts, message);
+    const values = {
+      action: 'publish',
+      ref: `${definition.metadata.name}@${definition.spec.version}`,
+      revision: deployment.currentRevision,
+      requester: deployment.requestedBy,
+      resource: `${definition.metadata.name}@${definition.spec.version}`,
+    };
+    const message = renderCommitMessage(this.#template, values, {
+      'Nestor-Resource': `${definition.metadata.name}@${definition.spec.version}`,
+      'Nestor-Requested-For': deployment.ref,
+    });
+    return this.#commit(target, location, options.artifacts, message, { values, branchName: `_platform/${definition.metadata.name}-${definition.spec.version}` });
   }
 
   /** Removes a deployment's folder. */
   async remove(options: { deployment: Deployment; target: GitopsTarget }): Promise<GitOpsDeliveryResult> {
     const { deployment, target } = options;
-    return this.#commit(target, this.location(target, deployment), [], this.#message(deployment, 'delete'));
+    return this.#commit(target, this.location(target, deployment), [], this.#message(deployment, 'delete'), {
+      values: this.#values(deployment, 'delete'),
+      branchName: `${deployment.ref}/delete-r${deployment.currentRevision}`,
+    });
   }
 
-  async #commit(target: GitopsTarget, location: EngineGitopsLocation, artifacts: Artifact[], message: string): Promise<GitOpsDeliveryResult> {
-    if (target.strategy !== 'direct') {
-      throw new NotImplementedError(`GitOps strategy "${target.strategy}" is not available yet; use strategy "direct"`);
-    }
+  async #commit(
+    target: GitopsTarget,
+    location: EngineGitopsLocation,
+    artifacts: Artifact[],
+    message: string,
+    pr: { values: CommitMessageValues; branchName: string },
+  ): Promise<GitOpsDeliveryResult> {
+    const pullRequest = target.strategy === 'pull-request';
+    const client = pullRequest ? this.#requirePullRequests().forRepo(location.repo) : undefined;
+    const branch = pullRequest ? `${this.#pr.branchPrefix}${pr.branchName}` : location.branch;
     const result = await this.#committer.commit({
       repo: location.repo,
-      branch: location.branch,
+      branch,
+      ...(pullRequest ? { baseBranch: location.branch } : {}),
       message,
       folders: [{ path: location.path, files: artifacts.map(a => ({ path: a.path, content: a.content })) }],
     });
-    return {
+    const record: GitOpsDeliveryResult = {
       mode: 'gitops',
       repo: location.repo,
-      branch: location.branch,
+      branch,
       path: location.path,
       commit: result.commit,
       changed: result.changed,
     };
+    if (!client) return record;
+    const opened = await client.open({
+      repo: location.repo,
+      head: branch,
+      base: location.branch,
+      title: renderCommitMessage(this.#pr.title, pr.values).trim(),
+      body: message,
+    });
+    return { ...record, pullRequestUrl: opened.url };
+  }
+
+  #requirePullRequests(): PullRequestClients {
+    if (!this.#pullRequests) throw new Error('GitOps strategy "pull-request" is not configured on this backend (no pull-request clients)');
+    return this.#pullRequests;
+  }
+
+  #values(deployment: Deployment, action: string): CommitMessageValues {
+    const revision = deployment.revisions.find(r => r.revision === deployment.currentRevision);
+    return {
+      action,
+      ref: deployment.ref,
+      revision: deployment.currentRevision,
+      requester: revision?.requestedBy ?? deployment.requestedBy,
+      resource: `${deployment.resource.name}@${deployment.resource.version}`,
+    };
   }
 
   #message(deployment: Deployment, action: string): string {
-    const revision = deployment.revisions.find(r => r.revision === deployment.currentRevision);
-    return renderCommitMessage(
-      this.#template,
-      {
-        action,
-        ref: deployment.ref,
-        revision: deployment.currentRevision,
-        requester: revision?.requestedBy ?? deployment.requestedBy,
-        resource: `${deployment.resource.name}@${deployment.resource.version}`,
-      },
-      {
-        'Nestor-Ref': deployment.ref,
-        'Nestor-Deployment-Id': deployment.id,
-        'Nestor-Revision': String(deployment.currentRevision),
-      },
-    );
+    return renderCommitMessage(this.#template, this.#values(deployment, action), {
+      'Nestor-Ref': deployment.ref,
+      'Nestor-Deployment-Id': deployment.id,
+      'Nestor-Revision': String(deployment.currentRevision),
+    });
   }
 }
 
