@@ -16,3 +16,8 @@ export { ownershipUserInfoServiceFactory } from './backstage/ownershipUserInfoSe
 export * from './kubernetes';
 export { resourceDefinitionYaml, teamConfigYaml } from './git/buffetYaml';
 export type { ResourceDefinitionYamlOptions } from './git/buffetYaml';
+export { ScmTestServer } from './scm/ScmTestServer';
+export type { ScmTestPullRequest } from './scm/ScmTestServer';
+export { ArgoCdTestServer } from './argocd/ArgoCdTestServer';
+export type { ArgoCdTestApplication } from './argocd/ArgoCdTestServer';
+export { ArgoCdSwaggerValidator } from './argocd/ArgoCdSwaggerValidator';
