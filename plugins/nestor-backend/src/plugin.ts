@@ -109,6 +109,7 @@ export const nestorPlugin = createBackendPlugin({
           events: eventBus,
           logger: logger.child({ service: 'catalog-sync' }),
           policyValidator: teamServices.policyValidator,
+          checkDefinition: definition => registry.validateDefinition(definition),
           onChange: () => catalogReads.invalidate(),
         });
         await catalogSync.schedule(scheduler, nestorConfig.sync.schedule);

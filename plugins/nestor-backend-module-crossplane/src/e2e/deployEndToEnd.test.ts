@@ -78,6 +78,17 @@ describe('Deployment end to end with the Crossplane engine and GitOps delivery',
     // the catalog was synced from Git at start-up
     const item = await waitFor('the buffet item', async () => client.getCatalogItem('postgres-database').catch(() => undefined));
     expect(item.source).toMatchObject({ id: 'platform', path: 'buffet/postgres-database.yaml' });
+    // items the installed engines cannot serve are sync errors with their file and line, not items (and not a crash)
+    const [source] = (await client.listCatalogSources()).items;
+    expect(source.errors).toEqual([
+      { path: 'buffet/not-installed.yaml', line: 1, message: 'ResourceDefinition "pulumi-stack": spec.engine: engine "pulumi" is not installed (installed: crossplane)' },
+      {
+        path: 'buffet/untyped.yaml',
+        line: 1,
+        message: expect.stringMatching(/^ResourceDefinition "untyped-bucket": spec\.parameters\.properties\.anything: every field needs a type/),
+      },
+    ]);
+    expect((await client.listCatalog()).items.map(i => i.name)).toEqual(['postgres-database']);
     expect((await client.listEngines()).items).toEqual([
       expect.objectContaining({ name: 'crossplane', capabilities: { delivery: ['gitops', 'direct'], outputs: true, drift: true }, health: expect.objectContaining({ status: 'ok' }) }),
     ]);

@@ -58,6 +58,26 @@ export class CrossplaneScenario {
     await buffet.commitAndPush(
       {
         'buffet/postgres-database.yaml': fs.readFileSync(path.join(FIXTURES, 'postgres-database.yaml'), 'utf8'),
+        // an item whose engine is not installed here, and one the Crossplane engine refuses
+        'buffet/not-installed.yaml': YAML.stringify({
+          apiVersion: 'nestor.io/v1alpha1',
+          kind: 'ResourceDefinition',
+          metadata: { name: 'pulumi-stack', owner: 'team-platform' },
+          spec: { type: 'app.stack', version: '1.0.0', engine: 'pulumi', environments: ['dev'], pulumi: { program: { resources: {} } } },
+        }),
+        'buffet/untyped.yaml': YAML.stringify({
+          apiVersion: 'nestor.io/v1alpha1',
+          kind: 'ResourceDefinition',
+          metadata: { name: 'untyped-bucket', owner: 'team-platform' },
+          spec: {
+            type: 'storage.bucket',
+            version: '1.0.0',
+            engine: 'crossplane',
+            environments: ['dev'],
+            parameters: { type: 'object', properties: { anything: {} } },
+            crossplane: { group: 'storage.example.org', kind: 'XBucket', version: 'v1', composition: { functions: [{ step: 's', functionRef: { name: 'f' } }] } },
+          },
+        }),
         'buffet/teams.yaml': [
           { name: 'team-payments', repo: this.git.url('payments-infra') },
           { name: 'team-platform', repo: this.git.url('platform-infra') },

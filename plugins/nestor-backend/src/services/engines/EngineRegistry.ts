@@ -1,5 +1,5 @@
 import { DeploymentEngine } from '@nestor/plugin-nestor-node';
-import { EngineSummary } from '@nestor/plugin-nestor-common';
+import { EngineSummary, ResourceDefinition } from '@nestor/plugin-nestor-common';
 
 const HEALTH_TIMEOUT_MS = 3000;
 
@@ -23,6 +23,24 @@ export class EngineRegistry {
 
   get(name: string): DeploymentEngine | undefined {
     return this.#engines.get(name);
+  }
+
+  /**
+   * What is wrong with a buffet item as far as engines are concerned: its
+   * engine is not installed, or the engine finds its block invalid. Catalog
+   * sync reports these as file errors (the item keeps its last good version).
+   */
+  async validateDefinition(definition: ResourceDefinition): Promise<Array<{ field: string; message: string }>> {
+    const engine = this.#engines.get(definition.spec.engine);
+    if (!engine) {
+      return [
+        {
+          field: 'spec.engine',
+          message: `engine "${definition.spec.engine}" is not installed (installed: ${this.names().join(', ') || 'none'})`,
+        },
+      ];
+    }
+    return (await engine.validate(definition)).map(i => ({ field: i.field.startsWith('spec.') ? i.field : `spec.${i.field}`, message: i.message }));
   }
 
   names(): string[] {
