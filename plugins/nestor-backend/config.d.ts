@@ -95,6 +95,27 @@ export interface Config {
       /** Commit message template; `{{action}}`, `{{ref}}`, `{{revision}}`, `{{requester}}`, `{{resource}}`. */
       commitMessage?: string;
       author?: { name?: string; email?: string };
+      /** The `pull-request` strategy (a branch and a PR/MR per deployment revision, opened through the GitHub, GitLab or Gitea integration). */
+      pullRequest?: {
+        /** Prefix of the branches Nestor pushes. Default `nestor/`. */
+        branchPrefix?: string;
+        /** Title template (same placeholders as `commitMessage`). */
+        title?: string;
+      };
+    };
+    /** Argo CD instances Nestor creates team/environment apps in, syncs and reads status from. */
+    argocd?: {
+      instances?: Array<{
+        name: string;
+        /** Base URL of the Argo CD API server. */
+        url: string;
+        /** @visibility secret */
+        token: string;
+        /** Namespace of the Applications (`appNamespace`); Argo CD's own by default. */
+        namespace?: string;
+        /** AppProject of Nestor's applications. Default `default`. */
+        project?: string;
+      }>;
     };
     /** Settings of engine modules, one block per engine (each module documents its own). */
     engines?: {

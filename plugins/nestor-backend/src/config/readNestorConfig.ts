@@ -111,12 +111,38 @@ const nestorConfigSchema = z
           .object({ name: z.string().default('Nestor'), email: z.string().default('nestor@localhost') })
           .strict()
           .default({ name: 'Nestor', email: 'nestor@localhost' }),
+        pullRequest: z
+          .object({
+            branchPrefix: z.string().min(1).default('nestor/'),
+            title: z.string().min(1).default('nestor: {{action}} {{ref}} (revision {{revision}})'),
+          })
+          .strict()
+          .default({ branchPrefix: 'nestor/', title: 'nestor: {{action}} {{ref}} (revision {{revision}})' }),
       })
       .strict()
       .default({
         commitMessage: 'nestor: {{action}} {{ref}} (revision {{revision}}) by {{requester}}',
         author: { name: 'Nestor', email: 'nestor@localhost' },
+        pullRequest: { branchPrefix: 'nestor/', title: 'nestor: {{action}} {{ref}} (revision {{revision}})' },
       }),
+    argocd: z
+      .object({
+        instances: z
+          .array(
+            z
+              .object({
+                name: z.string().min(1),
+                url: z.string().url(),
+                token: z.string().min(1),
+                namespace: z.string().min(1).optional(),
+                project: z.string().min(1).optional(),
+              })
+              .strict(),
+          )
+          .default([]),
+      })
+      .strict()
+      .default({ instances: [] }),
     // each engine module owns and validates its own block, `nestor.engines.<name>`
     engines: z.record(z.string(), z.unknown()).optional(),
     dependencies: z

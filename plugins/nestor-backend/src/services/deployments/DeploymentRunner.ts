@@ -4,6 +4,7 @@ import { Artifact, Condition, Deployment, DeploymentPhase, NewNestorEvent, Resou
 import { DeploymentEngine, EngineRenderContext, EngineTarget, NestorStore, readArtifactObjects, requireKubernetes } from '@nestor/plugin-nestor-node';
 import { EngineRegistry } from '../engines/EngineRegistry';
 import { NestorEventPublisher } from '../events/types';
+import { ArgoCdApps } from '../gitops/argocd/ArgoCdApps';
 import { GitOpsDelivery } from '../gitops/GitOpsDelivery';
 import { KubernetesClusters } from '../kubernetes/KubernetesClusters';
 import { classifyError } from './classifyError';
@@ -22,6 +23,8 @@ export interface DeploymentRunnerOptions {
   store: Pick<NestorStore, 'deployments' | 'catalog' | 'teams'>;
   engines: EngineRegistry;
   delivery: GitOpsDelivery;
+  /** Argo CD instances: sync status and health of GitOps deployments come from them when configured */
+  argocd?: ArgoCdApps;
   clusters: KubernetesClusters;
   events: NestorEventPublisher;
   logger: LoggerService;
@@ -66,8 +69,7 @@ export class DeploymentRunner {
         case 'Rendering':
           return await this.#rendering(deployment);
         case 'Committed':
-          await this.#transition(deployment, 'Syncing', { reason: 'WaitingForSync', message: 'waiting for the GitOps controller to apply the commit' });
-          return { next: 'now' };
+          return await this.#committed(deployment);
         case 'Applying':
           return await this.#applying(deployment);
         case 'Syncing':
@@ -162,7 +164,42 @@ export class DeploymentRunner {
     return { next: 'now' };
   }
 
+  /** Waits for the pull request of a `pull-request` delivery to be merged (polled), then for the sync. */
+  async #committed(d: Deployment): Promise<StepOutcome> {
+    const delivery = currentRevision(d).delivery;
+    if (delivery?.pullRequestUrl) {
+      const pr = await this.#o.delivery.pullRequestState(delivery);
+      if (pr.state === 'closed') return this.#fail(d, 'PullRequestClosed', `pull request ${delivery.pullRequestUrl} was closed without merging`);
+      if (pr.state === 'open') {
+        await this.#setConditions(d, [condition('PullRequestMerged', 'False', 'Open', `waiting for ${delivery.pullRequestUrl} to be merged`)]);
+        return { next: 'later', afterMs: this.#o.statusPollMs };
+      }
+      await this.#transition(d, 'Syncing', { reason: 'PullRequestMerged', message: `${delivery.pullRequestUrl} merged${pr.mergeCommit ? ` as ${pr.mergeCommit.slice(0, 12)}` : ''}` }, x => ({
+        ...x,
+        conditions: mergeConditions(x.conditions, [condition('PullRequestMerged', 'True', 'Merged', delivery.pullRequestUrl)]),
+        revisions: x.revisions.map(r => (r.revision === x.currentRevision ? { ...r, delivery: { ...delivery, commit: pr.mergeCommit ?? delivery.commit } } : r)),
+      }));
+      return { next: 'now' };
+    }
+    await this.#transition(d, 'Syncing', { reason: 'WaitingForSync', message: 'waiting for the GitOps controller to apply the commit' });
+    return { next: 'now' };
+  }
+
   async #syncing(d: Deployment): Promise<StepOutcome> {
+    const delivery = currentRevision(d).delivery;
+    const target = delivery?.mode === 'gitops' && this.#o.argocd?.enabled ? await this.#gitopsTarget(d.team) : undefined;
+    const argo = target ? await this.#o.argocd!.status(d, target, delivery?.commit) : undefined;
+    if (argo && (argo.phase !== 'Ready' || !this.#o.clusters.forEnvironment(d.environment))) {
+      const conditions = mergeConditions(withoutConditions(d.conditions, ['Retrying']), argo.conditions);
+      if (argo.phase === 'Failed') return this.#fail(d, 'ArgoCdDegraded', argo.message, conditions);
+      if (argo.phase === 'Ready') {
+        const to = isRollbackRevision(currentRevision(d)) ? 'RolledBack' : 'Ready';
+        await this.#transition(d, to, { reason: to, message: argo.message }, x => ({ ...x, conditions }));
+        return { next: 'never' };
+      }
+      await this.#setConditions(d, argo.conditions);
+      return { next: 'later', afterMs: this.#o.statusPollMs };
+    }
     const { definition, engine } = await this.#require(d);
     const status = await engine.status(await this.#context(d, definition), this.#target(d));
     const conditions = mergeConditions(withoutConditions(d.conditions, ['Retrying']), status.conditions);

@@ -13,7 +13,9 @@ import { DefinitionCatalog } from '../dependencies/DefinitionCatalog';
 import { DependencyService } from '../dependencies/DependencyService';
 import { EngineRegistry } from '../engines/EngineRegistry';
 import { NestorEventPublisher } from '../events/types';
+import { ArgoCdApps } from '../gitops/argocd/ArgoCdApps';
 import { GitOpsDelivery } from '../gitops/GitOpsDelivery';
+import { PullRequestClients } from '../gitops/pullRequests/PullRequestClients';
 import { GitRepositoryCommitter } from '../gitops/GitRepositoryCommitter';
 import { KubernetesClusters } from '../kubernetes/KubernetesClusters';
 import { PolicyAdmissionCheck } from '../policies/PolicyAdmissionCheck';
@@ -57,7 +59,13 @@ export function createDeploymentServices(options: {
     credentials: url => credentials.resolve(url),
     logger,
   });
-  const delivery = GitOpsDelivery.create({ committer, commitMessage: nestorConfig.gitops.commitMessage });
+  const delivery = GitOpsDelivery.create({
+    committer,
+    commitMessage: nestorConfig.gitops.commitMessage,
+    pullRequests: PullRequestClients.fromConfig(config),
+    pullRequest: nestorConfig.gitops.pullRequest,
+  });
+  const argocd = ArgoCdApps.create({ instances: nestorConfig.argocd.instances });
   const hooks = {
     onChanged: (d: Parameters<DependencyService['onDeploymentChanged']>[0]) => {
       dependencies?.onDeploymentChanged(d);
@@ -72,6 +80,7 @@ export function createDeploymentServices(options: {
     store,
     engines: options.engines,
     delivery,
+    argocd,
     clusters,
     events: options.events,
     logger,
@@ -127,5 +136,5 @@ export function createDeploymentServices(options: {
     options.lifecycle.addStartupHook(() => coordinator.start());
     options.lifecycle.addShutdownHook(() => coordinator.stop());
   }
-  return { clusters, committer, delivery, service, runner, coordinator, routes };
+  return { clusters, committer, delivery, argocd, service, runner, coordinator, routes };
 }
