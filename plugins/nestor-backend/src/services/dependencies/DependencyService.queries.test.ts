@@ -1,6 +1,7 @@
 import { DependencyService } from './DependencyService';
-import { graphRecord } from './__testUtils__/dependencyFixtures';
-import { createService } from './__testUtils__/threeTeamWorld';
+import { mockServices } from '@backstage/backend-test-utils';
+import { dependencyStore, graphRecord } from './__testUtils__/dependencyFixtures';
+import { createService, postgres, records, svc as svcDefinition, teams, vpc } from './__testUtils__/threeTeamWorld';
 
 const svc = 'svc@1.0.0:app.service';
 
@@ -153,6 +154,33 @@ describe('DependencyService queries', () => {
       service.onDeploymentChanged(graphRecord('team-d/dev/lost', { resource: svc, dependsOn: ['team-d/dev/gone'] }));
       const codes = service.validateAll().map(e => e.code).sort();
       expect(codes).toEqual(['CYCLE', 'MISSING_TARGET']);
+    });
+  });
+
+  describe('reload', () => {
+    it('applies again to the new graph what changed while it read the store', async () => {
+      let release: () => void = () => {};
+      const gate = new Promise<void>(resolve => {
+        release = resolve;
+      });
+      const store = dependencyStore({ records, definitions: [vpc, postgres, svcDefinition], teams });
+      const reloading = await DependencyService.create({ store, logger: mockServices.logger.mock() });
+      // the next read of the deployments waits for the gate
+      const read = store.deployments.listGraphRecords;
+      store.deployments.listGraphRecords = async () => {
+        const rows = await read();
+        await gate;
+        return rows;
+      };
+      const pending = reloading.reload();
+      reloading.onDeploymentChanged(graphRecord('team-a/dev/late', { resource: svc, dependsOn: ['team-a/dev/x'] }));
+      reloading.onDeploymentRemoved('team-d/dev/secret');
+      release();
+      await pending;
+      expect(reloading.neededBy('team-a/dev/x')).toEqual(['team-a/dev/late']);
+      expect(() => reloading.impact('team-d/dev/secret', { visibleTeams: '*' })).toThrow(
+        expect.objectContaining({ name: 'NotFoundError' }),
+      );
     });
   });
 });

@@ -83,6 +83,8 @@ export class DependencyService {
   #rules = new DependencyRules(this.#graph);
   #inspector = new ChangeInspector(this.#graph, this.#rules);
   #definitions: DefinitionCatalog;
+  /** while a reload reads the store: changes to apply again to the graph it builds */
+  #replays?: Array<() => void>;
 
   static async create(options: DependencyServiceOptions): Promise<DependencyService> {
     const service = new DependencyService(options);
@@ -98,27 +100,37 @@ export class DependencyService {
     this.#definitions = new DefinitionCatalog(options.store.catalog);
   }
 
-  /** Rebuilds everything from the store. */
+  /**
+   * Rebuilds everything from the store. Changes reported while it reads are
+   * applied to the old graph and again to the new one.
+   */
   async reload(): Promise<void> {
     const started = Date.now();
-    const [records, teams] = await Promise.all([
-      this.#store.deployments.listGraphRecords(),
-      this.#store.teams.listTeams(),
-    ]);
-    const graph = DependencyGraph.fromRecords(records);
-    const rules = new DependencyRules(graph, { environmentLinks: this.#environmentLinks });
-    for (const team of teams) rules.setGrants(team.id, team.config.spec.grants);
-    const definitions = new DefinitionCatalog(this.#store.catalog);
-    const names = Array.from({ length: graph.definitions.size }, (_, id) => graph.definitions.value(id));
-    for (const definition of await definitions.load(names)) {
-      rules.setDefinition(definition);
+    const replays: Array<() => void> = [];
+    this.#replays = replays;
+    try {
+      const [records, teams] = await Promise.all([
+        this.#store.deployments.listGraphRecords(),
+        this.#store.teams.listTeams(),
+      ]);
+      const graph = DependencyGraph.fromRecords(records);
+      const rules = new DependencyRules(graph, { environmentLinks: this.#environmentLinks });
+      for (const team of teams) rules.setGrants(team.id, team.config.spec.grants);
+      const definitions = new DefinitionCatalog(this.#store.catalog);
+      const names = Array.from({ length: graph.definitions.size }, (_, id) => graph.definitions.value(id));
+      for (const definition of await definitions.load(names)) {
+        rules.setDefinition(definition);
+      }
+      this.#graph = graph;
+      this.#rules = rules;
+      this.#definitions = definitions;
+      this.#inspector = new ChangeInspector(graph, rules);
+    } finally {
+      this.#replays = undefined;
     }
-    this.#graph = graph;
-    this.#rules = rules;
-    this.#definitions = definitions;
-    this.#inspector = new ChangeInspector(graph, rules);
+    for (const replay of replays) replay();
     this.#logger.info(
-      `Dependency graph loaded: ${graph.deploymentCount} deployments, ${graph.edgeCount} edges in ${Date.now() - started} ms`,
+      `Dependency graph loaded: ${this.#graph.deploymentCount} deployments, ${this.#graph.edgeCount} edges in ${Date.now() - started} ms`,
     );
   }
 
@@ -129,8 +141,9 @@ export class DependencyService {
 
   /** A deployment was created or changed (any phase; an inactive one, `Deleted` or `Cancelled`, is removed). */
   onDeploymentChanged(record: DependencyGraphRecord): DependencyError[] {
+    this.#replays?.push(() => this.onDeploymentChanged(record));
     const graph = this.#graph;
-    if (INACTIVE_DEPLOYMENT_PHASES.includes(record.phase)) return this.onDeploymentRemoved(record.ref);
+    if (INACTIVE_DEPLOYMENT_PHASES.includes(record.phase)) return this.#removeDeployment(record.ref);
     const before = this.#inspector.snapshot(graph.indexOf(record.ref));
     graph.upsert(record);
     const violations = this.#inspector.deploymentChanged(graph.indexOf(record.ref), before);
@@ -139,6 +152,11 @@ export class DependencyService {
 
   /** A deployment is gone. Its dependents are reported as missing their target. */
   onDeploymentRemoved(ref: string): DependencyError[] {
+    this.#replays?.push(() => this.onDeploymentRemoved(ref));
+    return this.#removeDeployment(ref);
+  }
+
+  #removeDeployment(ref: string): DependencyError[] {
     const v = this.#graph.indexOf(ref);
     if (v < 0 || !this.#graph.exists(v)) return [];
     const violations = this.#inspector.deploymentRemoving(v);
@@ -148,6 +166,7 @@ export class DependencyService {
 
   /** Definitions were created or updated in the catalog. */
   onDefinitionsChanged(items: ReadonlyArray<CatalogItem | ResourceDefinition>): DependencyError[] {
+    this.#replays?.push(() => this.onDefinitionsChanged(items));
     const before = new Map<number, DefinitionFacts | undefined>();
     for (const item of items) {
       const definition = 'definition' in item ? item.definition : item;
@@ -161,6 +180,7 @@ export class DependencyService {
 
   /** Definitions were removed from the catalog. */
   onDefinitionsRemoved(names: readonly string[]): void {
+    this.#replays?.push(() => this.onDefinitionsRemoved(names));
     for (const name of names) {
       this.#rules.removeDefinition(name);
       this.#definitions.remove(name);
@@ -342,6 +362,7 @@ export class DependencyService {
   }
 
   #changeGrants(changes: Array<[string, readonly string[] | undefined]>): DependencyError[] {
+    this.#replays?.push(() => this.#changeGrants(changes));
     const teams = this.#graph.teams;
     const revoked = new Map<number, Set<number>>();
     for (const [team, grants] of changes) {
