@@ -42,6 +42,7 @@ describe('GitRepositoryCommitter', () => {
 
   it('commits folders into an empty repository, then commits nothing when the content is already there', async () => {
     const c = committer();
+    expect(await c.readFolder(repo, 'main', 'nestor')).toEqual(new Map());
     const first = await c.commit({
       repo,
       branch: 'main',

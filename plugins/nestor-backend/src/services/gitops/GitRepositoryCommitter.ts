@@ -56,6 +56,7 @@ export class GitRepositoryCommitter implements GitOpsCommitter {
   async readFolder(repo: string, branch: string, folder: string): Promise<Map<string, string>> {
     const gitdir = this.#gitdir(repo, branch);
     return this.#serialized(gitdir, async () => {
+      await this.#cachedHead(gitdir, repo, branch);
       const head = await this.#fetch(gitdir, repo, branch);
       if (!head) return new Map<string, string>();
       return readFolderAt({ gitdir, cache: this.#cache(gitdir), commit: head, folder });
@@ -148,6 +149,7 @@ export class GitRepositoryCommitter implements GitOpsCommitter {
     });
   }
 
+  /** The remote head as last fetched; null when this copy never fetched (it is created then). */
   async #cachedHead(gitdir: string, repo: string, branch: string): Promise<string | undefined | null> {
     if (!fs.existsSync(path.join(gitdir, 'HEAD'))) {
       await fs.promises.mkdir(gitdir, { recursive: true });

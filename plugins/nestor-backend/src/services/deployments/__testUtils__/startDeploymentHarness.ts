@@ -12,6 +12,7 @@ import { DefinitionCatalog } from '../../dependencies/DefinitionCatalog';
 import { EngineRegistry } from '../../engines/EngineRegistry';
 import { GitOpsDelivery } from '../../gitops/GitOpsDelivery';
 import { GitRepositoryCommitter } from '../../gitops/GitRepositoryCommitter';
+import { KubernetesClusterConfig } from '../../kubernetes/KubernetesClusterClient';
 import { KubernetesClusters } from '../../kubernetes/KubernetesClusters';
 import { AdmissionPipeline } from '../admission/AdmissionPipeline';
 import { createAdmissionChecks } from '../admission/createAdmissionChecks';
@@ -80,6 +81,7 @@ export async function startDeploymentHarness(options: {
   engine?: DeploymentEngine;
   maxAttempts?: number;
   teamOverrides?: Partial<TeamConfigInput['spec']>;
+  clusters?: KubernetesClusterConfig[];
 }): Promise<DeploymentHarness> {
   const knex = await options.databases.init(options.databaseId);
   const store = await DatabaseNestorStore.create({ database: { getClient: async () => knex } });
@@ -114,7 +116,7 @@ export async function startDeploymentHarness(options: {
 
   const events = { publish: (e: Parameters<typeof store.events.append>[0]) => store.events.append(e) };
   const engines = EngineRegistry.create([engine]);
-  const clusters = KubernetesClusters.create({ clusters: [] });
+  const clusters = KubernetesClusters.create({ clusters: options.clusters ?? [] });
   const committer = GitRepositoryCommitter.create({ workDir, author: { name: 'Nestor', email: 'nestor@example.org' } });
   const delivery = GitOpsDelivery.create({ committer, commitMessage: 'nestor: {{action}} {{ref}} (revision {{revision}}) by {{requester}}' });
   const runner = DeploymentRunner.create({

@@ -1,0 +1,102 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { TestDatabases } from '@backstage/backend-test-utils';
+import { KubernetesTestServer } from '@nestor/test-utils';
+import { DeploymentHarness, startDeploymentHarness, testCaller, testRequest } from './__testUtils__/startDeploymentHarness';
+
+jest.setTimeout(90_000);
+
+const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
+
+// The cluster is the in-process Kubernetes API server of @nestor/test-utils:
+// no real cluster runs here.
+describe('Coordinator delivery', () => {
+  let h: DeploymentHarness;
+  let kubernetes: KubernetesTestServer | undefined;
+  afterEach(async () => {
+    await h.stop();
+    await kubernetes?.stop();
+    kubernetes = undefined;
+  });
+
+  it('delivers directly: server-side applies the rendered objects to the environment\'s cluster', async () => {
+    kubernetes = await KubernetesTestServer.start({ token: 'sa' });
+    h = await startDeploymentHarness({
+      databases,
+      databaseId: 'SQLITE_3',
+      teamOverrides: { delivery: 'direct' },
+      clusters: [{ name: 'dev', url: kubernetes.url, serviceAccountToken: 'sa', skipTLSVerify: true }],
+    });
+    h.coordinator('replica-1');
+    const { deployment } = await h.service.submit({ caller: testCaller(), request: testRequest() });
+    expect(deployment.delivery).toBe('direct');
+    await h.waitFor('Syncing', async () => (await h.store.deployments.get(deployment.id))?.phase === 'Syncing');
+    const applied = kubernetes.getObject('v1', 'ConfigMap', 'orders-cache', 'team-a-dev')!;
+    expect(applied.data.parameters).toBe(JSON.stringify({ size: 'small', replicas: 1, tier: 'standard' }));
+    expect(applied.metadata.managedFields.map((m: { manager: string; operation: string }) => `${m.manager}/${m.operation}`)).toEqual(['nestor/Apply']);
+    expect(kubernetes.getObject('v1', 'Namespace', 'team-a-dev')).toBeDefined();
+
+    h.engine.ready.set(deployment.ref, {});
+    const ready = await h.waitFor('Ready', async () => {
+      const d = await h.store.deployments.get(deployment.id);
+      return d?.phase === 'Ready' ? d : undefined;
+    });
+    expect(ready.history.map(x => `${x.phase}:${x.reason}`)).toEqual([
+      'Pending:Submitted',
+      'Validating:Accepted',
+      'Rendering:Validated',
+      'Applying:Rendered',
+      'Syncing:Applied',
+      'Ready:Ready',
+    ]);
+    expect(ready.revisions[0].delivery).toEqual({ mode: 'direct', cluster: 'dev' });
+    // nothing went to Git
+    expect(await h.committer.readFolder(h.repo, 'main', 'nestor')).toEqual(new Map());
+
+    await h.service.remove({ caller: testCaller(), id: deployment.id });
+    await h.waitFor('Deleted', async () => (await h.store.deployments.get(deployment.id))?.phase === 'Deleted');
+    expect(h.engine.destroyed).toEqual([deployment.ref]);
+  });
+
+  it('retries a server error of the cluster, then fails with its cause when it persists', async () => {
+    kubernetes = await KubernetesTestServer.start();
+    h = await startDeploymentHarness({
+      databases,
+      databaseId: 'SQLITE_3',
+      teamOverrides: { delivery: 'direct' },
+      clusters: [{ name: 'dev', url: kubernetes.url, skipTLSVerify: true }],
+    });
+    kubernetes.injectFailure({ method: 'PATCH', status: 503, times: 100, message: 'etcdserver: request timed out' });
+    h.coordinator('replica-1');
+    const { deployment } = await h.service.submit({ caller: testCaller(), request: testRequest() });
+    const failed = await h.waitFor('Failed', async () => {
+      const d = await h.store.deployments.get(deployment.id);
+      return d?.phase === 'Failed' ? d : undefined;
+    });
+    expect(failed.history[failed.history.length - 1]).toMatchObject({ reason: 'RetriesExhausted' });
+    expect(failed.history[failed.history.length - 1].message).toContain('etcdserver: request timed out');
+    expect(kubernetes.requests.filter(r => r.method === 'PATCH')).toHaveLength(3);
+  });
+
+  it('commits once when someone else pushed to the GitOps branch meanwhile (fetch, rebase, push again)', async () => {
+    h = await startDeploymentHarness({ databases, databaseId: 'SQLITE_3' });
+    h.coordinator('replica-1');
+    const first = (await h.service.submit({ caller: testCaller(), request: testRequest({ name: 'first' }) })).deployment;
+    await h.waitFor('first committed', async () => (await h.store.deployments.get(first.id))?.phase === 'Syncing');
+    // a person pushes to the branch: the committer's cached head is now stale
+    const human = await h.checkout();
+    const theirs = await human.commitAndPush({ 'nestor/README.md': '# infra\n' }, 'a person was here');
+
+    const second = (await h.service.submit({ caller: testCaller(), request: testRequest({ name: 'second' }) })).deployment;
+    const syncing = await h.waitFor('second committed', async () => {
+      const d = await h.store.deployments.get(second.id);
+      return d?.phase === 'Syncing' ? d : undefined;
+    });
+    await human.git('pull', '--quiet', 'origin', 'main');
+    const log = (await human.git('log', '--format=%s|%P')).split('\n');
+    expect(log.filter(l => l.startsWith('nestor: deploy team-a/dev/second'))).toHaveLength(1);
+    expect(log[0]).toBe(`nestor: deploy team-a/dev/second (revision 1) by user:default/jane|${theirs}`);
+    expect(fs.readFileSync(path.join(human.dir, 'nestor/README.md'), 'utf8')).toBe('# infra\n');
+    expect(syncing.revisions[0].delivery?.commit).toBe(await human.head());
+  });
+});
