@@ -26,6 +26,7 @@ import { extractSubgraph } from './extractSubgraph';
 import { ResolvedRequest } from './RequestOverlay';
 import { reverseCsr } from './reverseCsr';
 import { selectGraph } from './selectGraph';
+import { TeamVisibility } from './TeamVisibility';
 import { topologicalWaves } from './topologicalWaves';
 import { DependencyGraphRecord, NodeFacts, Violation, VisibleTeams } from './types';
 import { validateGraph } from './validateGraph';
@@ -82,6 +83,7 @@ export class DependencyService {
   #graph = DependencyGraph.fromRecords([]);
   #rules = new DependencyRules(this.#graph);
   #inspector = new ChangeInspector(this.#graph, this.#rules);
+  #visibility = new TeamVisibility(this.#graph.teams, this.#rules);
   #definitions: DefinitionCatalog;
   /** while a reload reads the store: changes to apply again to the graph it builds */
   #replays?: Array<() => void>;
@@ -125,6 +127,7 @@ export class DependencyService {
       this.#rules = rules;
       this.#definitions = definitions;
       this.#inspector = new ChangeInspector(graph, rules);
+      this.#visibility = new TeamVisibility(graph.teams, rules);
     } finally {
       this.#replays = undefined;
     }
@@ -199,17 +202,9 @@ export class DependencyService {
 
   /** The caller's teams and the teams that grant one of them; `'*'` stays `'*'`. */
   visibleTeamsFor(callerTeams: VisibleTeams): string[] | '*' {
-    if (callerTeams === '*') return '*';
-    const teams = this.#graph.teams;
-    const own = new Set([...callerTeams].map(t => teams.id(t)));
-    const visible = new Set(callerTeams);
-    for (let owner = 0; owner < teams.size; owner++) {
-      for (const granted of this.#rules.grantsOf(owner)) {
-        if (own.has(granted)) visible.add(teams.value(owner));
-      }
-    }
-    return [...visible];
+    return this.#visibility.visibleTeamsFor(callerTeams);
   }
+
 
   /**
    * Validates requests together with what is deployed: every error at once,
@@ -351,15 +346,9 @@ export class DependencyService {
   }
 
   #canSee(facts: NodeFacts, visibleTeams: VisibleTeams): (v: number) => boolean {
-    if (visibleTeams === '*') return () => true;
-    const teams = this.#graph.teams;
-    const mask = new Uint8Array(teams.size);
-    for (const team of visibleTeams) {
-      const id = teams.find(team);
-      if (id >= 0) mask[id] = 1;
-    }
-    return v => mask[facts.team(v)] === 1;
+    return this.#visibility.canSee(facts, visibleTeams);
   }
+
 
   #changeGrants(changes: Array<[string, readonly string[] | undefined]>): DependencyError[] {
     this.#replays?.push(() => this.#changeGrants(changes));
