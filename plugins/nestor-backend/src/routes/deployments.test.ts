@@ -165,4 +165,13 @@ describe('deployment API', () => {
     expect(cancelled.status).toBe(202);
     expect(cancelled.body.phase).toBe('Cancelled');
   });
+
+  it('answers 20 concurrent identical requests with one Idempotency-Key with one deployment', async () => {
+    const body = { ...order, name: 'burst-cache' };
+    const responses = await Promise.all(Array.from({ length: 20 }, () => post('/deploy').set('Idempotency-Key', 'burst-1').send(body)));
+    expect(responses.map(r => r.status)).toEqual(Array(20).fill(202));
+    expect(new Set(responses.map(r => r.body.id)).size).toBe(1);
+    expect(responses.filter(r => r.headers['idempotent-replayed'] !== 'true')).toHaveLength(1);
+    expect((await persisted()).filter(d => d.ref === 'team-a/dev/burst-cache')).toHaveLength(1);
+  });
 });
