@@ -16,7 +16,7 @@ describe('NestorPermissionPolicy', () => {
   });
 
   it('hands permissions that are not Nestor\'s to a fallback policy given in code', async () => {
-    const fallback = { handle: jest.fn(async () => ({ result: AuthorizeResult.DENY as const })) };
+    const fallback = { handle: jest.fn(async () => ({ result: AuthorizeResult.DENY })) };
     const policy = new NestorPermissionPolicy({ admins: [], environments: [], fallback: 'allow' }, { userInfo, fallback });
     const other = createPermission({ name: 'catalog.entity.read', attributes: { action: 'read' } });
     await expect(policy.handle({ permission: other }, user('user:default/alice'))).resolves.toEqual({ result: AuthorizeResult.DENY });

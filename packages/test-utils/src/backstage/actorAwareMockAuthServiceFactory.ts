@@ -18,8 +18,9 @@ export const actorAwareMockAuthServiceFactory = createServiceFactory({
     return {
       async authenticate(token, options) {
         const credentials = await inner.authenticate(token, options);
-        if (token.startsWith(SERVICE_TOKEN_PREFIX) && credentials.principal.type === 'user') {
-          return mockCredentials.user(credentials.principal.userEntityRef, { actor: { subject: 'plugin' } }) as any;
+        const principal = credentials.principal as { type: string; userEntityRef?: string };
+        if (token.startsWith(SERVICE_TOKEN_PREFIX) && principal.type === 'user') {
+          return mockCredentials.user(principal.userEntityRef!, { actor: { subject: 'plugin' } }) as any;
         }
         return credentials;
       },
