@@ -33,6 +33,18 @@ describe('DependencyGraph', () => {
     expect(dependentsOf(graph, 'b/dev/vpc')).toEqual(['a/dev/api', 'a/dev/db']);
   });
 
+  it('takes the last record when a ref comes more than once', () => {
+    const graph = DependencyGraph.fromRecords([
+      graphRecord('a/dev/api', { dependsOn: ['a/dev/old'], phase: 'Failed' }),
+      graphRecord('a/dev/db'),
+      graphRecord('a/dev/api', { dependsOn: ['a/dev/db'], phase: 'Pending' }),
+    ]);
+    expect(graph.deploymentCount).toBe(2);
+    expect(graph.phaseName(graph.indexOf('a/dev/api'))).toBe('Pending');
+    expect(edgesOf(graph)).toEqual(['a/dev/api -> a/dev/db']);
+    expect(graph.indexOf('a/dev/old')).toBe(-1);
+  });
+
   it('keeps a missing target as a placeholder that heals when the deployment appears', () => {
     const graph = DependencyGraph.fromRecords([graphRecord('a/dev/api', { dependsOn: ['b/prod/vpc'] })]);
     const vpc = graph.indexOf('b/prod/vpc');

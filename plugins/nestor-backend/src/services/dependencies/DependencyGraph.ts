@@ -54,32 +54,60 @@ export class DependencyGraph implements NodeFacts {
 
   /** Builds the graph in one pass over the records, O(V + E). */
   static fromRecords(records: Iterable<DependencyGraphRecord>): DependencyGraph {
+    const list = Array.isArray(records) ? records : [...records];
+    const graph = new DependencyGraph();
+    // room for every record and a quarter more for missing targets, so the arrays rarely grow
+    graph.#grow(Math.max(16, list.length + (list.length >> 2)));
+    const index = graph.#index;
+    const refs = graph.#refs;
+    const byNode: DependencyGraphRecord[] = [];
+    for (const record of list) {
+      if (GONE.has(record.phase)) continue;
+      const v = refs.length;
+      index.set(record.ref, v);
+      // a store holds one active deployment per ref; if it does not, take the slower path
+      if (index.size === v) return DependencyGraph.#fromRecordsWithRepeats(list);
+      refs.push(record.ref);
+      graph.#setAttributes(v, record);
+      byNode.push(record);
+    }
+    graph.#size = refs.length;
+    graph.#buildEdges(byNode);
+    return graph;
+  }
+
+  /** {@link DependencyGraph.fromRecords} when a ref may come more than once: the last one wins. */
+  static #fromRecordsWithRepeats(records: DependencyGraphRecord[]): DependencyGraph {
     const graph = new DependencyGraph();
     const byNode: DependencyGraphRecord[] = [];
-    let edgeSlots = 0;
     for (const record of records) {
       if (GONE.has(record.phase)) continue;
-      let v = graph.#index.get(record.ref);
-      if (v === undefined) v = graph.#allocate(record.ref);
-      else edgeSlots -= byNode[v].dependsOn.length;
+      const v = graph.#index.get(record.ref) ?? graph.#allocate(record.ref);
       graph.#setAttributes(v, record);
       byNode[v] = record;
-      edgeSlots += record.dependsOn.length;
     }
-    const deployments = graph.#size;
-    graph.#deploymentCount = deployments;
+    graph.#buildEdges(byNode);
+    return graph;
+  }
 
+  /** Resolves every node's `dependsOn` (placeholders for missing refs) into the CSR base. */
+  #buildEdges(byNode: DependencyGraphRecord[]): void {
+    const deployments = byNode.length;
+    this.#deploymentCount = deployments;
+    let edgeSlots = 0;
+    for (let v = 0; v < deployments; v++) edgeSlots += byNode[v].dependsOn.length;
     const from = new Int32Array(edgeSlots);
     const to = new Int32Array(edgeSlots);
+    const index = this.#index;
     let k = 0;
     for (let v = 0; v < deployments; v++) {
       for (const ref of byNode[v].dependsOn) {
         from[k] = v;
-        to[k++] = graph.#index.get(ref) ?? graph.#placeholder(ref);
+        to[k++] = index.get(ref) ?? this.#placeholder(ref);
       }
     }
     // drop repeated targets of one node: seen[t] holds the last source + 1
-    const seen = new Int32Array(graph.#size);
+    const seen = new Int32Array(this.#size);
     let kept = 0;
     for (let i = 0; i < k; i++) {
       if (seen[to[i]] === from[i] + 1) continue;
@@ -87,9 +115,8 @@ export class DependencyGraph implements NodeFacts {
       from[kept] = from[i];
       to[kept++] = to[i];
     }
-    graph.#base = csrFromEdges(graph.#size, from, to, kept);
-    graph.#edgeCount = kept;
-    return graph;
+    this.#base = csrFromEdges(this.#size, from, to, kept);
+    this.#edgeCount = kept;
   }
 
   /** Number of node slots: every node id is below it. */
@@ -305,6 +332,7 @@ export class DependencyGraph implements NodeFacts {
   }
 
   #grow(capacity: number): void {
+    if (capacity <= this.#phase.length) return;
     const grow = <T extends Int32Array | Uint8Array>(a: T): T => {
       const b = new (a.constructor as new (n: number) => T)(capacity);
       b.set(a);
