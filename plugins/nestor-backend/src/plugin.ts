@@ -9,6 +9,8 @@ import {
   nestorStoreExtensionPoint,
 } from '@nestor/plugin-nestor-node';
 import { readNestorConfig } from './config/readNestorConfig';
+import { meteredPublisher } from './observability/meteredPublisher';
+import { NestorMetrics } from './observability/NestorMetrics';
 import { createRouter } from './router';
 import { createCatalogRoutes } from './routes/catalog';
 import { createEnginesRoutes } from './routes/engines';
@@ -68,6 +70,7 @@ export const nestorPlugin = createBackendPlugin({
         permissionsRegistry: coreServices.permissionsRegistry,
         catalog: catalogServiceRef,
         cache: coreServices.cache,
+        auditor: coreServices.auditor,
       },
       async init(deps) {
         const { config, logger, database, httpRouter, httpAuth, userInfo, events, lifecycle, scheduler, metrics } = deps;
@@ -77,7 +80,8 @@ export const nestorPlugin = createBackendPlugin({
           storeType === 'database' ? await DatabaseNestorStore.create({ database }) : await stores.get(storeType)!();
         logger.info(`Nestor store: ${storeType}`);
 
-        const registry = EngineRegistry.create(engines);
+        const nestorMetrics = NestorMetrics.create({ metrics });
+        const registry = EngineRegistry.create(engines, { metrics: nestorMetrics });
         const callers = CallerResolver.create({ httpAuth, userInfo, serviceAccess: nestorConfig.serviceAccess });
         const eventHub = SseHub.create({
           store: store.events,
@@ -91,6 +95,8 @@ export const nestorPlugin = createBackendPlugin({
           },
         });
         const eventBus = await EventBus.create({ store: store.events, events, hub: eventHub, logger });
+        // what services publish is counted in the business metrics on its way to the bus
+        const publisher = meteredPublisher(eventBus, nestorMetrics);
         await EventRetention.create({
           store: store.events,
           logger,
@@ -100,13 +106,14 @@ export const nestorPlugin = createBackendPlugin({
           await eventHub.drain();
           await eventBus.stop();
         });
-        const teamServices = createTeamServices({ ...deps, store, events: eventBus, callers });
+        const teamServices = createTeamServices({ ...deps, store, events: publisher, callers });
         const catalogReads = CatalogService.create({ store: store.catalog, cache: deps.cache, logger });
         const catalogSync = await CatalogSyncService.fromConfig({
           config,
           sources: nestorConfig.sources,
           store,
-          events: eventBus,
+          events: publisher,
+          metrics: nestorMetrics,
           logger: logger.child({ service: 'catalog-sync' }),
           policyValidator: teamServices.policyValidator,
           checkDefinition: definition => registry.validateDefinition(definition),
@@ -120,7 +127,7 @@ export const nestorPlugin = createBackendPlugin({
           lifecycle,
           store,
           engines: registry,
-          events: eventBus,
+          events: publisher,
           callers,
           access: teamServices.access,
           checks: teamServices.checks,
@@ -154,6 +161,7 @@ export const nestorPlugin = createBackendPlugin({
         httpRouter.addAuthPolicy({ path: '/events', allow: 'user-cookie' });
         httpRouter.use(
           createRouter({
+            auditor: deps.auditor,
             rawBodyRoutes: [createWebhooksRoutes({ sync: catalogSync, logger })],
             routes: [
               createHealthRoutes({ readiness }),
@@ -162,6 +170,7 @@ export const nestorPlugin = createBackendPlugin({
               createEventsRoutes({ hub: eventHub, callers, access: teamServices.access }),
               teamServices.routes,
               deployments.routes,
+              deployments.gitopsRoutes,
             ],
           }),
         );

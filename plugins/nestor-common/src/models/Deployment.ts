@@ -69,6 +69,12 @@ export const deliveryRecordSchema = z.object({
   commit: z.string().optional(),
   commitUrl: z.string().optional(),
   pullRequestUrl: z.string().optional(),
+  /** the commit that landed on the target branch when the pull request was merged */
+  mergeCommit: z.string().optional(),
+  /** the message of the commit Nestor made */
+  message: z.string().optional(),
+  /** when Nestor made (or found already made) the commit */
+  committedAt: z.string().optional(),
   cluster: z.string().optional(),
 });
 

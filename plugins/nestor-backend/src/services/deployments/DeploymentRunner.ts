@@ -177,7 +177,7 @@ export class DeploymentRunner {
       await this.#transition(d, 'Syncing', { reason: 'PullRequestMerged', message: `${delivery.pullRequestUrl} merged${pr.mergeCommit ? ` as ${pr.mergeCommit.slice(0, 12)}` : ''}` }, x => ({
         ...x,
         conditions: mergeConditions(x.conditions, [condition('PullRequestMerged', 'True', 'Merged', delivery.pullRequestUrl)]),
-        revisions: x.revisions.map(r => (r.revision === x.currentRevision ? { ...r, delivery: { ...delivery, commit: pr.mergeCommit ?? delivery.commit } } : r)),
+        revisions: x.revisions.map(r => (r.revision === x.currentRevision ? { ...r, delivery: { ...delivery, ...(pr.mergeCommit ? { mergeCommit: pr.mergeCommit } : {}) } } : r)),
       }));
       return { next: 'now' };
     }
@@ -188,7 +188,7 @@ export class DeploymentRunner {
   async #syncing(d: Deployment): Promise<StepOutcome> {
     const delivery = currentRevision(d).delivery;
     const target = delivery?.mode === 'gitops' && this.#o.argocd?.enabled ? await this.#gitopsTarget(d.team) : undefined;
-    const argo = target ? await this.#o.argocd!.status(d, target, delivery?.commit) : undefined;
+    const argo = target ? await this.#o.argocd!.status(d, target, delivery?.mergeCommit ?? delivery?.commit) : undefined;
     if (argo && (argo.phase !== 'Ready' || !this.#o.clusters.forEnvironment(d.environment))) {
       const conditions = mergeConditions(withoutConditions(d.conditions, ['Retrying']), argo.conditions);
       if (argo.phase === 'Failed') return this.#fail(d, 'ArgoCdDegraded', argo.message, conditions);

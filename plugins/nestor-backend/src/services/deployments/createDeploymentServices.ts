@@ -1,12 +1,19 @@
 import os from 'node:os';
 import path from 'node:path';
 import { LifecycleService, LoggerService, RootConfigService } from '@backstage/backend-plugin-api';
-import { nestorDeploymentDeletePermission, nestorDeploymentForceDeletePermission, nestorDeploymentReadPermission, nestorDeploymentUpdatePermission } from '@nestor/plugin-nestor-common';
+import {
+  nestorDeploymentDeletePermission,
+  nestorDeploymentForceDeletePermission,
+  nestorDeploymentReadPermission,
+  nestorDeploymentUpdatePermission,
+  nestorGitopsSyncPermission,
+} from '@nestor/plugin-nestor-common';
 import { NestorStore } from '@nestor/plugin-nestor-node';
 import { NestorConfig } from '../../config/readNestorConfig';
 import { AccessService } from '../../permissions/AccessService';
 import { PermissionAdmissionCheck } from '../../permissions/PermissionAdmissionCheck';
 import { createDeploymentsRoutes, DeploymentReadScope } from '../../routes/deployments';
+import { createGitopsRoutes } from '../../routes/gitops';
 import { Caller, CallerResolver } from '../caller/CallerResolver';
 import { GitCredentialsResolver } from '../catalog/sources/GitCredentialsResolver';
 import { DefinitionCatalog } from '../dependencies/DefinitionCatalog';
@@ -15,6 +22,8 @@ import { EngineRegistry } from '../engines/EngineRegistry';
 import { NestorEventPublisher } from '../events/types';
 import { ArgoCdApps } from '../gitops/argocd/ArgoCdApps';
 import { GitOpsDelivery } from '../gitops/GitOpsDelivery';
+import { GitOpsOverview } from '../gitops/GitOpsOverview';
+import { GitRemoteHeads } from '../gitops/GitRemoteHeads';
 import { PullRequestClients } from '../gitops/pullRequests/PullRequestClients';
 import { GitRepositoryCommitter } from '../gitops/GitRepositoryCommitter';
 import { KubernetesClusters } from '../kubernetes/KubernetesClusters';
@@ -132,9 +141,24 @@ export function createDeploymentServices(options: {
     return { any: teams === '*' || teams.length > 0, teams: teams === '*' ? undefined : teams, matches: d => teams === '*' || teams.includes(d.team) };
   };
   const routes = createDeploymentsRoutes({ callers: options.callers, deployments: service, store: store.deployments, readScope });
+  const overview = GitOpsOverview.create({
+    teams: store.teams,
+    deployments: store.deployments,
+    argocd,
+    heads: GitRemoteHeads.create({ credentials: url => credentials.resolve(url) }),
+    events: options.events,
+  });
+  const gitopsRoutes = createGitopsRoutes({
+    callers: options.callers,
+    overview,
+    readScope,
+    authorizeSync: async caller => {
+      await access?.authorize(caller, nestorGitopsSyncPermission);
+    },
+  });
   if (coordinatorConfig.enabled) {
     options.lifecycle.addStartupHook(() => coordinator.start());
     options.lifecycle.addShutdownHook(() => coordinator.stop());
   }
-  return { clusters, committer, delivery, argocd, service, runner, coordinator, routes };
+  return { clusters, committer, delivery, argocd, overview, service, runner, coordinator, routes, gitopsRoutes };
 }

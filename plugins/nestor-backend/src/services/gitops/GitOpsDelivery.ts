@@ -126,6 +126,8 @@ export class GitOpsDelivery {
       branch,
       path: location.path,
       commit: result.commit,
+      message,
+      committedAt: new Date().toISOString(),
       changed: result.changed,
     };
     if (!client) return record;
