@@ -170,7 +170,6 @@ export const nestorPlugin = createBackendPlugin({
               createEventsRoutes({ hub: eventHub, callers, access: teamServices.access }),
               teamServices.routes,
               deployments.routes,
-              deployments.gitopsRoutes,
             ],
           }),
         );

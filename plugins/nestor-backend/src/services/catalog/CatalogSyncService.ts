@@ -17,6 +17,8 @@ import { LocalSourceReader } from './sources/LocalSourceReader';
 import { redactUrlCredentials } from './sources/redactUrlCredentials';
 import { GitClient, SourceReader } from './sources/types';
 import { runSourceSync, SourceSyncContext, SourceSyncResult, SyncSource } from './sync/runSourceSync';
+import { NestorMetrics } from '../../observability/NestorMetrics';
+import { withSpan } from '../../observability/withSpan';
 
 const DEFAULT_LIMITS: ParseLimits = { maxFileBytes: 1024 * 1024, maxDocuments: 1000, maxAliasCount: 100 };
 const TRIGGER_RETRY_MS = 1000;
@@ -39,6 +41,8 @@ export interface CatalogSyncServiceOptions {
   checkDefinition?: SourceSyncContext['checkDefinition'];
   /** called after a sync that changed items (e.g. to drop read caches) */
   onChange?: () => Promise<void>;
+  /** sync duration and errors per source */
+  metrics?: NestorMetrics;
   limits?: Partial<ParseLimits>;
 }
 
@@ -244,7 +248,7 @@ export class CatalogSyncService {
     };
     const started = Date.now();
     try {
-      const result = await runSourceSync({
+      const result = await withSpan('nestor.catalog.sync', { 'nestor.source': id }, () => runSourceSync({
         source,
         reader,
         store,
@@ -255,7 +259,8 @@ export class CatalogSyncService {
         onChange,
         limits: this.#limits,
         signal,
-      });
+      }));
+      this.#options.metrics?.syncFinished(id, Date.now() - started);
       logger.info(
         `Synced catalog source ${id} at ${result.status.lastCommit}: ${result.full ? 'full' : 'incremental'}, ` +
           `${result.filesParsed} file(s) parsed, ${result.updated.length} item(s) written, ${result.removed.length} removed, ` +
@@ -264,6 +269,7 @@ export class CatalogSyncService {
       return result;
     } catch (error) {
       const message = redactUrlCredentials((error as Error).message ?? String(error));
+      this.#options.metrics?.syncFinished(id, Date.now() - started, error);
       logger.error(`Sync of catalog source ${id} failed: ${message}`);
       await this.#recordFailure(source, message).catch(e => logger.error(`Could not record the failure: ${e}`));
       throw error;

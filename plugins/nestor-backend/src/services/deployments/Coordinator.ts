@@ -5,6 +5,7 @@ import { DeploymentPhase } from '@nestor/plugin-nestor-common';
 import { DeploymentStore } from '@nestor/plugin-nestor-node';
 import { DeploymentRunner } from './DeploymentRunner';
 import { WORKABLE_PHASES } from './DeploymentPhaseMachine';
+import { withSpan } from '../../observability/withSpan';
 
 /** Options of {@link Coordinator.create}. @public */
 export interface CoordinatorOptions {
@@ -148,7 +149,17 @@ export class Coordinator {
           this.#o.logger.warn(`Lost the lease of ${deployment.ref}; another replica has it`);
           return;
         }
-        const outcome = await this.#o.runner.step(deployment);
+        const outcome = await withSpan(
+          `nestor.deploy.${deployment.phase}`,
+          {
+            'nestor.deployment.ref': deployment.ref,
+            'nestor.deployment.id': deployment.id,
+            'nestor.team': deployment.team,
+            'nestor.engine': deployment.engine,
+            'nestor.phase': deployment.phase,
+          },
+          () => this.#o.runner.step(deployment),
+        );
         if (outcome.next === 'never') {
           await settle();
           await this.#o.store.releaseLease(id, this.owner);

@@ -1,5 +1,7 @@
 import { DeploymentEngine } from '@nestor/plugin-nestor-node';
 import { EngineSummary, ResourceDefinition } from '@nestor/plugin-nestor-common';
+import { instrumentEngine } from '../../observability/instrumentEngine';
+import { NestorMetrics } from '../../observability/NestorMetrics';
 
 const HEALTH_TIMEOUT_MS = 3000;
 
@@ -10,13 +12,14 @@ const HEALTH_TIMEOUT_MS = 3000;
 export class EngineRegistry {
   readonly #engines = new Map<string, DeploymentEngine>();
 
-  static create(engines: DeploymentEngine[]): EngineRegistry {
+  /** `metrics`: each engine's calls are then traced and timed (see instrumentEngine). */
+  static create(engines: DeploymentEngine[], options: { metrics?: NestorMetrics } = {}): EngineRegistry {
     const registry = new EngineRegistry();
     for (const engine of engines) {
       if (registry.#engines.has(engine.name)) {
         throw new Error(`Two Nestor engines are registered under the name "${engine.name}"`);
       }
-      registry.#engines.set(engine.name, engine);
+      registry.#engines.set(engine.name, options.metrics ? instrumentEngine(engine, options.metrics) : engine);
     }
     return registry;
   }
