@@ -170,6 +170,7 @@ export const nestorPlugin = createBackendPlugin({
               createEventsRoutes({ hub: eventHub, callers, access: teamServices.access }),
               teamServices.routes,
               deployments.routes,
+              deployments.gitopsRoutes,
             ],
           }),
         );
