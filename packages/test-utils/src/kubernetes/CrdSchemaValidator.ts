@@ -23,6 +23,18 @@ const DROPPED_KEYWORDS = new Set([
   'nullable',
 ]);
 
+const OBJECT_META = {
+  type: 'object',
+  properties: {
+    name: { type: 'string', maxLength: 253, pattern: '^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$' },
+    generateName: { type: 'string' },
+    namespace: { type: 'string', maxLength: 63, pattern: '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$' },
+    labels: { type: 'object', additionalProperties: { type: 'string' } },
+    annotations: { type: 'object', additionalProperties: { type: 'string' } },
+    finalizers: { type: 'array', items: { type: 'string' } },
+  },
+};
+
 /**
  * Validates Kubernetes objects against the OpenAPI v3 schema of a
  * `CustomResourceDefinition` version with ajv, the way the API server checks
@@ -82,12 +94,9 @@ export class CrdSchemaValidator {
     if (this.#validate(object)) return [];
     return (this.#validate.errors ?? []).map(e => {
       const base = e.instancePath.replace(/^\//, '').replace(/\//g, '.');
-      const extra =
-        e.keyword === 'additionalProperties'
-          ? (e.params as { additionalProperty: string }).additionalProperty
-          : e.keyword === 'required'
-            ? (e.params as { missingProperty: string }).missingProperty
-            : undefined;
+      let extra: string | undefined;
+      if (e.keyword === 'additionalProperties') extra = (e.params as { additionalProperty: string }).additionalProperty;
+      else if (e.keyword === 'required') extra = (e.params as { missingProperty: string }).missingProperty;
       const field = [base, extra].filter(Boolean).join('.') || '(root)';
       const message = e.keyword === 'additionalProperties' ? 'unknown field' : e.message ?? e.keyword;
       return { field, message };
@@ -100,17 +109,6 @@ export class CrdSchemaValidator {
   }
 }
 
-const OBJECT_META = {
-  type: 'object',
-  properties: {
-    name: { type: 'string', maxLength: 253, pattern: '^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$' },
-    generateName: { type: 'string' },
-    namespace: { type: 'string', maxLength: 63, pattern: '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$' },
-    labels: { type: 'object', additionalProperties: { type: 'string' } },
-    annotations: { type: 'object', additionalProperties: { type: 'string' } },
-    finalizers: { type: 'array', items: { type: 'string' } },
-  },
-};
 
 function toJsonSchema(node: unknown, path: string, cel: Array<{ path: string; rule: string; message?: string }>): any {
   if (!isPlainObject(node)) return node;

@@ -64,8 +64,10 @@ export class DeploymentService {
     const definition = await this.#options.resolveDefinition(request.resource, request.version);
     if (typeof definition === 'string') {
       const unknown = definition.startsWith('no buffet item');
+      let status: 400 | 404 | 422 = unknown ? 404 : 422;
+      if (definition.includes('not a valid semver range')) status = 400;
       throw new AdmissionError('resource', {
-        status: unknown ? 404 : definition.includes('not a valid semver range') ? 400 : 422,
+        status,
         reasons: [{ code: unknown ? 'UNKNOWN_RESOURCE' : 'NO_MATCHING_VERSION', field: unknown ? 'resource' : 'version', message: definition }],
       });
     }

@@ -17,7 +17,7 @@ export function classifyError(error: unknown): { transient: boolean; reason: str
   if (typeof e?.code === 'string' && TRANSIENT_CODES.has(e.code)) {
     return { transient: true, reason: 'NetworkError', message };
   }
-  const status = typeof e?.statusCode === 'number' ? e.statusCode : typeof e?.status === 'number' ? e.status : undefined;
+  const status = [e?.statusCode, e?.status].find((x): x is number => typeof x === 'number');
   if (status !== undefined && (status >= 500 || status === 429)) {
     return { transient: true, reason: 'ServerError', message };
   }
