@@ -39,36 +39,51 @@ export class NestorMetrics {
 
   private constructor(metrics: MetricsService | undefined) {
     if (!metrics) return;
-    this.#phases = metrics.createCounter('nestor.deployments.phase.transitions', {
-      description: 'Deployments entering a phase, by engine, phase and team',
-    });
-    this.#syncDuration = metrics.createHistogram('nestor.catalog.sync.duration', {
-      description: 'Duration of one catalog source sync',
-      unit: 's',
-    });
+    this.#phases = metrics.createCounter(
+      'nestor.deployments.phase.transitions',
+      {
+        description: 'Deployments entering a phase, by engine, phase and team',
+      },
+    );
+    this.#syncDuration = metrics.createHistogram(
+      'nestor.catalog.sync.duration',
+      {
+        description: 'Duration of one catalog source sync',
+        unit: 's',
+      },
+    );
     this.#syncErrors = metrics.createCounter('nestor.catalog.sync.errors', {
       description: 'Catalog source syncs that failed',
     });
     this.#policyViolations = metrics.createCounter('nestor.policy.violations', {
-      description: 'Requests refused by a Cedar policy or a dependency rule, by team and check',
+      description:
+        'Requests refused by a Cedar policy or a dependency rule, by team and check',
     });
     this.#quotaRefusals = metrics.createCounter('nestor.quota.exceeded', {
       description: 'Deployment requests refused for quota',
     });
     this.#quotaUsage = metrics.createGauge('nestor.quota.usage.ratio', {
-      description: 'Usage over limit (1 = full) of the quota a refused request hit, by team, environment and limit',
+      description:
+        'Usage over limit (1 = full) of the quota a refused request hit, by team, environment and limit',
     });
-    this.#engineDuration = metrics.createHistogram('nestor.engine.call.duration', {
-      description: 'Duration of deployment engine calls',
-      unit: 's',
-    });
+    this.#engineDuration = metrics.createHistogram(
+      'nestor.engine.call.duration',
+      {
+        description: 'Duration of deployment engine calls',
+        unit: 's',
+      },
+    );
     this.#engineErrors = metrics.createCounter('nestor.engine.call.errors', {
       description: 'Deployment engine calls that threw',
     });
-    this.#externalCalls = metrics.createHistogram('nestor.external.call.duration', {
-      description: 'Duration of Git, Argo CD and Kubernetes calls, by system and outcome',
-      unit: 's',
-    });
+    this.#externalCalls = metrics.createHistogram(
+      'nestor.external.call.duration',
+      {
+        description:
+          'Duration of Git, Argo CD and Kubernetes calls, by system and outcome',
+        unit: 's',
+      },
+    );
   }
 
   /**
@@ -76,7 +91,13 @@ export class NestorMetrics {
    * created and entering a phase (by engine, phase, team), policy and
    * dependency violations, quota refusals with the usage they hit.
    */
-  observe(events: ReadonlyArray<{ type: string; team: string | null; payload: unknown }>): void {
+  observe(
+    events: ReadonlyArray<{
+      type: string;
+      team: string | null;
+      payload: unknown;
+    }>,
+  ): void {
     for (const event of events) {
       const payload = (event.payload ?? {}) as Record<string, any>;
       const team = event.team ?? 'global';
@@ -84,7 +105,11 @@ export class NestorMetrics {
         case 'deployment.created':
         case 'deployment.phase': {
           const d = payload.deployment ?? {};
-          this.#phases?.add(1, { engine: String(d.engine ?? 'unknown'), phase: String(d.phase ?? 'unknown'), team });
+          this.#phases?.add(1, {
+            engine: String(d.engine ?? 'unknown'),
+            phase: String(d.phase ?? 'unknown'),
+            team,
+          });
           break;
         }
         case 'policy.violation':
@@ -94,13 +119,20 @@ export class NestorMetrics {
           this.#policyViolations?.add(1, { team, check: 'dependency' });
           break;
         case 'quota.exceeded':
-          this.#quotaRefusals?.add(1, { team, environment: String(payload.environment ?? ''), limit: String(payload.limit ?? '') });
+          this.#quotaRefusals?.add(1, {
+            team,
+            environment: String(payload.environment ?? ''),
+            limit: String(payload.limit ?? ''),
+          });
           if (Number(payload.max) > 0) {
-            this.#quotaUsage?.record(Number(payload.current) / Number(payload.max), {
-              team,
-              environment: String(payload.environment ?? ''),
-              limit: String(payload.limit ?? ''),
-            });
+            this.#quotaUsage?.record(
+              Number(payload.current) / Number(payload.max),
+              {
+                team,
+                environment: String(payload.environment ?? ''),
+                limit: String(payload.limit ?? ''),
+              },
+            );
           }
           break;
         default:
@@ -115,21 +147,40 @@ export class NestorMetrics {
   }
 
   /** Times `fn` as a call `operation` to engine `engine`. */
-  async engineCall<T>(engine: string, operation: string, fn: () => Promise<T>): Promise<T> {
+  async engineCall<T>(
+    engine: string,
+    operation: string,
+    fn: () => Promise<T>,
+  ): Promise<T> {
     return this.#time(fn, (seconds, error) => {
-      this.#engineDuration?.record(seconds, { engine, operation, outcome: error ? 'error' : 'ok' });
+      this.#engineDuration?.record(seconds, {
+        engine,
+        operation,
+        outcome: error ? 'error' : 'ok',
+      });
       if (error) this.#engineErrors?.add(1, { engine, operation });
     });
   }
 
   /** Times `fn` as a call to an external `system` (git, argocd, kubernetes). */
-  async externalCall<T>(system: string, operation: string, fn: () => Promise<T>): Promise<T> {
+  async externalCall<T>(
+    system: string,
+    operation: string,
+    fn: () => Promise<T>,
+  ): Promise<T> {
     return this.#time(fn, (seconds, error) =>
-      this.#externalCalls?.record(seconds, { system, operation, outcome: error ? 'error' : 'ok' }),
+      this.#externalCalls?.record(seconds, {
+        system,
+        operation,
+        outcome: error ? 'error' : 'ok',
+      }),
     );
   }
 
-  async #time<T>(fn: () => Promise<T>, done: (seconds: number, error?: unknown) => void): Promise<T> {
+  async #time<T>(
+    fn: () => Promise<T>,
+    done: (seconds: number, error?: unknown) => void,
+  ): Promise<T> {
     const started = performance.now();
     try {
       const result = await fn();

@@ -1,13 +1,32 @@
-import type { AuditorService, AuditorServiceEvent } from '@backstage/backend-plugin-api';
+import type {
+  AuditorService,
+  AuditorServiceEvent,
+} from '@backstage/backend-plugin-api';
 import type { ErrorRequestHandler, Request, RequestHandler } from 'express';
 
 /** Which write each `METHOD path` is, as an audit event id. */
 const WRITES: Array<{ method: string; pattern: RegExp; eventId: string }> = [
   { method: 'POST', pattern: /^\/deploy\/?$/, eventId: 'deploy' },
-  { method: 'DELETE', pattern: /^\/deployments\/[^/]+\/?$/, eventId: 'deployment-cancel' },
-  { method: 'POST', pattern: /^\/deployments\/[^/]+\/rollback\/?$/, eventId: 'deployment-rollback' },
-  { method: 'POST', pattern: /^\/catalog\/sources\/[^/]+\/sync\/?$/, eventId: 'catalog-sync' },
-  { method: 'POST', pattern: /^\/webhooks\/git\/[^/]+\/?$/, eventId: 'catalog-sync' },
+  {
+    method: 'DELETE',
+    pattern: /^\/deployments\/[^/]+\/?$/,
+    eventId: 'deployment-cancel',
+  },
+  {
+    method: 'POST',
+    pattern: /^\/deployments\/[^/]+\/rollback\/?$/,
+    eventId: 'deployment-rollback',
+  },
+  {
+    method: 'POST',
+    pattern: /^\/catalog\/sources\/[^/]+\/sync\/?$/,
+    eventId: 'catalog-sync',
+  },
+  {
+    method: 'POST',
+    pattern: /^\/webhooks\/git\/[^/]+\/?$/,
+    eventId: 'catalog-sync',
+  },
   { method: 'POST', pattern: /^\/gitops\/sync\/?$/, eventId: 'gitops-sync' },
 ];
 
@@ -15,10 +34,15 @@ const WRITES: Array<{ method: string; pattern: RegExp; eventId: string }> = [
 const REFUSALS = new Set([403, 409, 422]);
 
 const EVENT = Symbol('nestorAuditEvent');
-type Audited = Request & { [EVENT]?: { event: AuditorServiceEvent; done: boolean } };
+type Audited = Request & {
+  [EVENT]?: { event: AuditorServiceEvent; done: boolean };
+};
 
 /** The audit event id of a request, or undefined for a read. */
-export function auditEventIdOf(method: string, path: string): string | undefined {
+export function auditEventIdOf(
+  method: string,
+  path: string,
+): string | undefined {
   return WRITES.find(w => w.method === method && w.pattern.test(path))?.eventId;
 }
 
@@ -32,7 +56,10 @@ export function auditEventIdOf(method: string, path: string): string | undefined
  * request id (`x-request-id`).
  * @internal
  */
-export function auditWrites(auditor: AuditorService): { begin: RequestHandler; failed: ErrorRequestHandler } {
+export function auditWrites(auditor: AuditorService): {
+  begin: RequestHandler;
+  failed: ErrorRequestHandler;
+} {
   const begin: RequestHandler = async (req, res, next) => {
     const eventId = auditEventIdOf(req.method, req.path);
     if (!eventId) {
@@ -44,7 +71,10 @@ export function auditWrites(auditor: AuditorService): { begin: RequestHandler; f
         eventId,
         request: req,
         severityLevel: 'medium',
-        meta: { path: req.path, requestId: String(res.getHeader('x-request-id') ?? '') },
+        meta: {
+          path: req.path,
+          requestId: String(res.getHeader('x-request-id') ?? ''),
+        },
       });
       const state = { event, done: false };
       (req as Audited)[EVENT] = state;
@@ -54,7 +84,10 @@ export function auditWrites(auditor: AuditorService): { begin: RequestHandler; f
         const meta = { status: res.statusCode };
         void (res.statusCode < 400
           ? event.success({ meta })
-          : event.fail({ meta, error: new Error(`answered ${res.statusCode}`) }));
+          : event.fail({
+              meta,
+              error: new Error(`answered ${res.statusCode}`),
+            }));
       });
       next();
     } catch (error) {
@@ -65,8 +98,14 @@ export function auditWrites(auditor: AuditorService): { begin: RequestHandler; f
     const state = (req as Audited)[EVENT];
     if (state && !state.done) {
       state.done = true;
-      const status = Number((error as { statusCode?: number }).statusCode ?? statusOfName(error?.name));
-      void state.event.fail({ error, meta: { status, refusal: REFUSALS.has(status) } });
+      const status = Number(
+        (error as { statusCode?: number }).statusCode ??
+          statusOfName(error?.name),
+      );
+      void state.event.fail({
+        error,
+        meta: { status, refusal: REFUSALS.has(status) },
+      });
     }
     next(error);
   };

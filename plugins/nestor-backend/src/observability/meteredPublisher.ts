@@ -8,7 +8,10 @@ import { NestorMetrics } from './NestorMetrics';
  * every state change passes, so the counters cannot miss one.
  * @internal
  */
-export function meteredPublisher(publisher: NestorEventPublisher, metrics: NestorMetrics): NestorEventPublisher {
+export function meteredPublisher(
+  publisher: NestorEventPublisher,
+  metrics: NestorMetrics,
+): NestorEventPublisher {
   return {
     async publish(events) {
       const published = await publisher.publish(events);

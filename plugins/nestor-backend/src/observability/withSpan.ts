@@ -1,4 +1,11 @@
-import { Attributes, context, propagation, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import {
+  Attributes,
+  context,
+  propagation,
+  SpanKind,
+  SpanStatusCode,
+  trace,
+} from '@opentelemetry/api';
 
 const tracer = () => trace.getTracer('backstage-plugin-nestor');
 
@@ -16,17 +23,24 @@ export async function withSpan<T>(
   fn: () => Promise<T>,
   options: { kind?: SpanKind } = {},
 ): Promise<T> {
-  return tracer().startActiveSpan(name, { attributes, kind: options.kind ?? SpanKind.INTERNAL }, async span => {
-    try {
-      return await fn();
-    } catch (error) {
-      span.recordException(error as Error);
-      span.setStatus({ code: SpanStatusCode.ERROR, message: (error as Error)?.message });
-      throw error;
-    } finally {
-      span.end();
-    }
-  });
+  return tracer().startActiveSpan(
+    name,
+    { attributes, kind: options.kind ?? SpanKind.INTERNAL },
+    async span => {
+      try {
+        return await fn();
+      } catch (error) {
+        span.recordException(error as Error);
+        span.setStatus({
+          code: SpanStatusCode.ERROR,
+          message: (error as Error)?.message,
+        });
+        throw error;
+      } finally {
+        span.end();
+      }
+    },
+  );
 }
 
 /**
@@ -35,7 +49,9 @@ export async function withSpan<T>(
  * Kubernetes calls.
  * @internal
  */
-export function withTraceHeaders(headers: Record<string, string> = {}): Record<string, string> {
+export function withTraceHeaders(
+  headers: Record<string, string> = {},
+): Record<string, string> {
   propagation.inject(context.active(), headers);
   return headers;
 }

@@ -15,7 +15,11 @@ import path from 'node:path';
 import express from 'express';
 import request from 'supertest';
 import YAML from 'yaml';
-import { mockCredentials, mockServices, startTestBackend } from '@backstage/backend-test-utils';
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { nestorPlugin } from '../plugin';
 
@@ -43,7 +47,12 @@ interface Operation {
 }
 
 function readSpec(): { paths: Record<string, any> } {
-  return YAML.parse(require('node:fs').readFileSync(path.join(repoRoot, 'docs/openapi.yaml'), 'utf8'));
+  return YAML.parse(
+    require('node:fs').readFileSync(
+      path.join(repoRoot, 'docs/openapi.yaml'),
+      'utf8',
+    ),
+  );
 }
 
 function operations(spec: { paths: Record<string, any> }): Operation[] {
@@ -52,9 +61,17 @@ function operations(spec: { paths: Record<string, any> }): Operation[] {
       const op = item[m];
       const params = [...(item.parameters ?? []), ...(op.parameters ?? [])];
       const query = Object.fromEntries(
-        params.filter((q: any) => q.in === 'query' && q.required).map((q: any) => [q.name, 'team-a/dev/contract']),
+        params
+          .filter((q: any) => q.in === 'query' && q.required)
+          .map((q: any) => [q.name, 'team-a/dev/contract']),
       );
-      return { method: m, path: p, statuses: Object.keys(op.responses ?? {}), hasBody: Boolean(op.requestBody), query };
+      return {
+        method: m,
+        path: p,
+        statuses: Object.keys(op.responses ?? {}),
+        hasBody: Boolean(op.requestBody),
+        query,
+      };
     }),
   );
 }
@@ -70,7 +87,10 @@ function registeredRoutes(router: any): string[] {
   for (const layer of router.stack ?? []) {
     if (layer.route) {
       for (const method of Object.keys(layer.route.methods)) {
-        if (method !== '_all') found.push(`${method.toUpperCase()} ${toOpenApiPath(layer.route.path)}`);
+        if (method !== '_all')
+          found.push(
+            `${method.toUpperCase()} ${toOpenApiPath(layer.route.path)}`,
+          );
       }
     } else if (layer.handle?.stack) {
       found.push(...registeredRoutes(layer.handle));
@@ -80,14 +100,30 @@ function registeredRoutes(router: any): string[] {
 }
 
 /** An SSE stream stays open: read the status line, then hang up. */
-function streamStatus(server: http.Server, urlPath: string, header: string): Promise<number> {
+function streamStatus(
+  server: http.Server,
+  urlPath: string,
+  header: string,
+): Promise<number> {
   const { port } = server.address() as AddressInfo;
   return new Promise((resolve, reject) => {
-    const req = http.get({ host: '127.0.0.1', port, path: urlPath, headers: { authorization: header } }, res => {
-      resolve(res.statusCode ?? 0);
-      req.destroy();
-    });
-    req.on('error', error => ((error as NodeJS.ErrnoException).code === 'ECONNRESET' ? undefined : reject(error)));
+    const req = http.get(
+      {
+        host: '127.0.0.1',
+        port,
+        path: urlPath,
+        headers: { authorization: header },
+      },
+      res => {
+        resolve(res.statusCode ?? 0);
+        req.destroy();
+      },
+    );
+    req.on('error', error =>
+      (error as NodeJS.ErrnoException).code === 'ECONNRESET'
+        ? undefined
+        : reject(error),
+    );
   });
 }
 
@@ -100,7 +136,8 @@ const SAMPLE_REQUEST = {
 };
 
 function sampleBody(op: Operation): object {
-  if (op.path === '/validate-dependencies') return { requests: [SAMPLE_REQUEST] };
+  if (op.path === '/validate-dependencies')
+    return { requests: [SAMPLE_REQUEST] };
   if (op.path.endsWith('/rollback')) return {};
   if (op.path === '/gitops/sync') return { team: 'team-a' };
   return SAMPLE_REQUEST;
@@ -124,8 +161,12 @@ describe('docs/openapi.yaml against the running routes', () => {
           data: {
             backend: { workingDirectory: workDir },
             nestor: {
-              sources: [{ id: 'examples', path: path.join(repoRoot, 'examples') }],
-              sync: { schedule: { frequency: { hours: 1 }, timeout: { minutes: 1 } } },
+              sources: [
+                { id: 'examples', path: path.join(repoRoot, 'examples') },
+              ],
+              sync: {
+                schedule: { frequency: { hours: 1 }, timeout: { minutes: 1 } },
+              },
             },
           },
         }),
@@ -143,7 +184,9 @@ describe('docs/openapi.yaml against the running routes', () => {
   it('documents every route the router registers', () => {
     expect(captured.length).toBeGreaterThan(0);
     const routes = new Set(captured.flatMap(registeredRoutes));
-    const documented = new Set(ops.map(op => `${op.method.toUpperCase()} ${op.path}`));
+    const documented = new Set(
+      ops.map(op => `${op.method.toUpperCase()} ${op.path}`),
+    );
     expect(routes.size).toBeGreaterThan(20);
     expect([...routes].filter(r => !documented.has(r)).sort()).toEqual([]);
     // and the other way round: no documented path the router does not have
@@ -154,29 +197,37 @@ describe('docs/openapi.yaml against the running routes', () => {
     expect(ops.length).toBeGreaterThanOrEqual(25);
   });
 
-  it.each(ops.map(op => [`${op.method.toUpperCase()} ${op.path}`, op] as const))(
-    '%s answers with a documented status',
-    async (_name, op) => {
-      const urlPath = `/api/nestor${op.path.replace(/\{(\w+)\}/g, (_m, name) => (name === 'id' ? 'team-a' : 'contract'))}`;
-      let status: number;
-      if (op.path === '/events') {
-        status = await streamStatus(server, urlPath, header);
-      } else {
-        let req = (request(server) as any)[op.method](urlPath).set('Authorization', header).query(op.query);
-        if (op.hasBody) req = req.send(sampleBody(op));
-        const res = await req;
-        status = res.status;
-        if (status >= 500 || !op.statuses.includes(String(status))) {
-          // show the body to whoever has to fix the route or the spec
-          expect({ status, body: res.body ?? res.text }).toEqual({ status: `one of ${op.statuses.join(', ')}` });
-        }
+  it.each(
+    ops.map(op => [`${op.method.toUpperCase()} ${op.path}`, op] as const),
+  )('%s answers with a documented status', async (_name, op) => {
+    const urlPath = `/api/nestor${op.path.replace(/\{(\w+)\}/g, (_m, name) =>
+      name === 'id' ? 'team-a' : 'contract',
+    )}`;
+    let status: number;
+    if (op.path === '/events') {
+      status = await streamStatus(server, urlPath, header);
+    } else {
+      let req = (request(server) as any)
+        [op.method](urlPath)
+        .set('Authorization', header)
+        .query(op.query);
+      if (op.hasBody) req = req.send(sampleBody(op));
+      const res = await req;
+      status = res.status;
+      if (status >= 500 || !op.statuses.includes(String(status))) {
+        // show the body to whoever has to fix the route or the spec
+        expect({ status, body: res.body ?? res.text }).toEqual({
+          status: `one of ${op.statuses.join(', ')}`,
+        });
       }
-      expect(status).toBeLessThan(500);
-      expect(op.statuses).toContain(String(status));
-      // a 404 must come from the route (unknown item), not from a missing route
-      if (status === 404) {
-        expect(captured.flatMap(registeredRoutes)).toContain(`${op.method.toUpperCase()} ${op.path}`);
-      }
-    },
-  );
+    }
+    expect(status).toBeLessThan(500);
+    expect(op.statuses).toContain(String(status));
+    // a 404 must come from the route (unknown item), not from a missing route
+    if (status === 404) {
+      expect(captured.flatMap(registeredRoutes)).toContain(
+        `${op.method.toUpperCase()} ${op.path}`,
+      );
+    }
+  });
 });
