@@ -10,8 +10,10 @@ import { DatabaseNestorStore } from '../../../stores/database/DatabaseNestorStor
 import { Caller } from '../../caller/CallerResolver';
 import { DefinitionCatalog } from '../../dependencies/DefinitionCatalog';
 import { EngineRegistry } from '../../engines/EngineRegistry';
+import { ArgoCdApps } from '../../gitops/argocd/ArgoCdApps';
 import { GitOpsDelivery } from '../../gitops/GitOpsDelivery';
 import { GitRepositoryCommitter } from '../../gitops/GitRepositoryCommitter';
+import { PullRequestClients } from '../../gitops/pullRequests/PullRequestClients';
 import { KubernetesClusterConfig } from '../../kubernetes/KubernetesClusterClient';
 import { KubernetesClusters } from '../../kubernetes/KubernetesClusters';
 import { AdmissionPipeline } from '../admission/AdmissionPipeline';
@@ -81,12 +83,20 @@ export async function startDeploymentHarness(options: {
   engine?: DeploymentEngine;
   maxAttempts?: number;
   teamOverrides?: Partial<TeamConfigInput['spec']>;
+  /** the teams' GitOps strategy; `direct` by default */
+  strategy?: 'direct' | 'pull-request';
+  /** the GitOps repository's name on the Git server (`owner/name` for pull-request hosts); `infra` by default */
+  repoName?: string;
+  /** pull-request clients, given the Git server's base URL (for the `pull-request` strategy) */
+  pullRequests?: (gitBaseUrl: string) => PullRequestClients;
+  /** Argo CD instances the runner reads sync status and health from */
+  argocd?: ArgoCdApps;
   clusters?: KubernetesClusterConfig[];
 }): Promise<DeploymentHarness> {
   const knex = await options.databases.init(options.databaseId);
   const store = await DatabaseNestorStore.create({ database: { getClient: async () => knex } });
   const git = await GitHttpServer.start();
-  const repo = await git.createRepo('infra');
+  const repo = await git.createRepo(options.repoName ?? 'infra');
   const workDir = await fs.mkdtemp(path.join(os.tmpdir(), 'nestor-deployments-'));
   const logger = mockServices.rootLogger({ level: 'none' });
   const engine = (options.engine as TestEngine | undefined) ?? new TestEngine();
@@ -107,7 +117,7 @@ export async function startDeploymentHarness(options: {
       apiVersion: 'nestor.io/v1alpha1',
       kind: 'TeamConfig',
       metadata: { name: id },
-      spec: { environments: ['dev', 'prod'], gitops: { repo, branch: 'main', path: 'nestor' }, ...options.teamOverrides },
+      spec: { environments: ['dev', 'prod'], gitops: { repo, branch: 'main', path: 'nestor', strategy: options.strategy ?? 'direct' }, ...options.teamOverrides },
     }),
     source: { id: 'platform', path: 'teams.yaml', commit: 'c0ffee' },
     updatedAt: new Date().toISOString(),
@@ -118,11 +128,16 @@ export async function startDeploymentHarness(options: {
   const engines = EngineRegistry.create([engine]);
   const clusters = KubernetesClusters.create({ clusters: options.clusters ?? [] });
   const committer = GitRepositoryCommitter.create({ workDir, author: { name: 'Nestor', email: 'nestor@example.org' } });
-  const delivery = GitOpsDelivery.create({ committer, commitMessage: 'nestor: {{action}} {{ref}} (revision {{revision}}) by {{requester}}' });
+  const delivery = GitOpsDelivery.create({
+    committer,
+    commitMessage: 'nestor: {{action}} {{ref}} (revision {{revision}}) by {{requester}}',
+    pullRequests: options.pullRequests?.(git.baseUrl),
+  });
   const runner = DeploymentRunner.create({
     store,
     engines,
     delivery,
+    argocd: options.argocd,
     clusters,
     events,
     logger,
