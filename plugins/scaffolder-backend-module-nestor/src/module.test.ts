@@ -12,11 +12,15 @@ import { stripVTControlCharacters } from 'node:util';
 import request from 'supertest';
 import { startNestorStack } from './__testUtils__/startNestorStack';
 import { USERS } from './__testUtils__/startNestorBackend';
+import { useSameRealmFetch } from './__testUtils__/useSameRealmFetch';
 import { waitFor } from './__testUtils__/waitFor';
 
 jest.setTimeout(120_000);
 
+useSameRealmFetch();
+
 const BOB = mockCredentials.user.header(USERS.bob);
+const ALICE = mockCredentials.user.header(USERS.alice);
 
 describe("Nestor's actions in the real scaffolder", () => {
   let stack: Awaited<ReturnType<typeof startNestorStack>>;
@@ -115,6 +119,13 @@ describe("Nestor's actions in the real scaffolder", () => {
     expect(res.body.output.text[0].content).toContain(
       'team-payments/dev/orders-api',
     );
+    const deployments = await request(stack.server)
+      .get('/api/nestor/deployments?team=team-payments')
+      .set('Authorization', BOB);
+    expect(deployments.status).toBe(200);
+    expect(deployments.body.items.map((d: any) => d.name)).not.toContain(
+      'orders-api',
+    );
   });
 
   it('fails the dry run of an order Nestor would refuse, naming the check and the field', async () => {
@@ -162,5 +173,172 @@ describe("Nestor's actions in the real scaffolder", () => {
         (e: any) => `${e.path.join('.')}: ${e.message}`,
       ),
     ).toEqual(['environment: is not one of enum values: dev,staging,prod']);
+  });
+
+  const runTask = async (
+    templateRef: string,
+    values: Record<string, unknown>,
+    auth = BOB,
+  ) => {
+    const created = await request(stack.server)
+      .post('/api/scaffolder/v2/tasks')
+      .set('Authorization', auth)
+      .send({ templateRef, values });
+    expect(created.status).toBe(201);
+    const task = await waitFor(
+      async () =>
+        (
+          await request(stack.server)
+            .get(`/api/scaffolder/v2/tasks/${created.body.id}`)
+            .set('Authorization', auth)
+        ).body,
+      (t: any) => ['completed', 'failed', 'cancelled'].includes(t.status),
+      `task ${created.body.id} of ${templateRef}`,
+    );
+    const events = (
+      await request(stack.server)
+        .get(`/api/scaffolder/v2/tasks/${created.body.id}/events`)
+        .set('Authorization', auth)
+    ).body as any[];
+    const log = events
+      .filter(e => e.type === 'log')
+      .map(e => stripVTControlCharacters(String(e.body.message)));
+    const completion = events.find(e => e.type === 'completion');
+    return { task, log, completion };
+  };
+  const catalogEntity = (kind: string, name: string) =>
+    waitFor(
+      async () =>
+        request(stack.server)
+          .get(`/api/catalog/entities/by-name/${kind}/default/${name}`)
+          .set('Authorization', BOB),
+      res => res.status === 200,
+      `${kind}:default/${name} in the catalog`,
+    ).then(res => res.body as Entity);
+  const relationsOf = (entity: Entity) =>
+    (entity.relations ?? []).map(r => `${r.type} ${r.targetRef}`).sort();
+
+  it('runs the generated template of an item for real: the deployment is ordered and shows in the catalog', async () => {
+    // the platform team's VPC, ordered through its own generated template
+    const vpc = await runTask(
+      'template:default/network-vpc',
+      {
+        team: 'group:default/team-platform',
+        environment: 'dev',
+        name: 'main-vpc',
+        settings: { region: 'eu-west-1', cidrBlock: '10.0.0.0/16' },
+        otherDependencies: [],
+      },
+      ALICE,
+    );
+    expect(vpc.task.status).toBe('completed');
+    expect(
+      vpc.log.some(l =>
+        l.includes('Nestor accepted team-platform/dev/main-vpc'),
+      ),
+    ).toBe(true);
+
+    // the VPC reaches the catalog through Nestor's events; its entity is what the pickers offer
+    await catalogEntity('resource', 'team-platform.dev.main-vpc');
+
+    // payments orders a database in it, picking the VPC's entity as the generated form offers
+    const db = await runTask('template:default/postgres-database', {
+      team: 'group:default/team-payments',
+      environment: 'dev',
+      name: 'ledger-db',
+      settings: { size: 'medium', storageGb: 100 },
+      dependency_network_vpc: 'resource:default/team-platform.dev.main-vpc',
+      otherDependencies: [],
+    });
+    expect({ status: db.task.status, log: db.log }).toMatchObject({
+      status: 'completed',
+    });
+    expect(db.completion.body.message).toMatch(/completed/i);
+
+    // the deployments reach the catalog through Nestor's events, with the cross-team dependency
+    const entity = await catalogEntity(
+      'resource',
+      'team-payments.dev.ledger-db',
+    );
+    expect(entity.spec).toMatchObject({
+      type: 'database.postgresql',
+      owner: 'group:default/team-payments',
+      dependsOn: ['resource:default/team-platform.dev.main-vpc'],
+    });
+    expect(relationsOf(entity)).toEqual([
+      'dependsOn resource:default/team-platform.dev.main-vpc',
+      'ownedBy group:default/team-payments',
+    ]);
+    const vpcEntity = await waitFor(
+      () => catalogEntity('resource', 'team-platform.dev.main-vpc'),
+      e =>
+        relationsOf(e).includes(
+          'dependencyOf resource:default/team-payments.dev.ledger-db',
+        ),
+      'the VPC entity to show who depends on it',
+    );
+    expect(relationsOf(vpcEntity)).toEqual([
+      'dependencyOf resource:default/team-payments.dev.ledger-db',
+      'ownedBy group:default/team-platform',
+    ]);
+    // and its phase follows Nestor's events
+    await waitFor(
+      () => catalogEntity('resource', 'team-payments.dev.ledger-db'),
+      e => e.metadata.annotations?.['nestor.io/phase'] === 'Ready',
+      'ledger-db to be Ready in the catalog',
+    );
+  });
+
+  it('runs the hand-written template of the examples: a database and a service depending on it', async () => {
+    const values = {
+      team: 'group:default/team-payments',
+      environment: 'dev',
+      vpc: 'main-vpc',
+      databaseName: 'orders-db',
+      databaseSize: 'small',
+      storageGb: 50,
+      highAvailability: false,
+      serviceName: 'orders-api',
+      image: 'ghcr.io/acme/orders:1.8.2',
+      replicas: 2,
+      exposure: 'internal',
+    };
+    const run = await runTask(
+      'template:default/order-database-and-service',
+      values,
+    );
+    expect(run.task.status).toBe('completed');
+    const service = await catalogEntity(
+      'resource',
+      'team-payments.dev.orders-api',
+    );
+    expect(service.spec).toMatchObject({
+      type: 'workload.web-service',
+      dependsOn: ['resource:default/team-payments.dev.orders-db'],
+    });
+    expect(run.log.join('\n')).toContain(
+      'Nestor accepted team-payments/dev/orders-api',
+    );
+  });
+
+  it("fails the task naming the field when a parameter fails the item's schema", async () => {
+    // the hand-written form does not repeat the item's image pattern: Nestor checks it
+    const run = await runTask('template:default/order-database-and-service', {
+      team: 'group:default/team-payments',
+      environment: 'dev',
+      vpc: 'main-vpc',
+      databaseName: 'billing-db',
+      databaseSize: 'small',
+      serviceName: 'billing-api',
+      image: 'not an image',
+    });
+    expect(run.task.status).toBe('failed');
+    const failure = [...run.log, JSON.stringify(run.completion.body)].join(
+      '\n',
+    );
+    expect(failure).toMatch(
+      /Nestor refused to order team-payments\/dev\/billing-api \(400 InputError\)/,
+    );
+    expect(failure).toMatch(/parameters\.image/);
   });
 });

@@ -12,7 +12,10 @@ import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 // eslint-disable-next-line @backstage/no-mixed-plugin-imports
 import nestorPlugin from '@nestor/plugin-nestor-backend';
 import { NestorClient } from '@nestor/plugin-nestor-common';
-import { ownershipUserInfoServiceFactory } from '@nestor/test-utils';
+import {
+  KubernetesTestServer,
+  ownershipUserInfoServiceFactory,
+} from '@nestor/test-utils';
 import http from 'node:http';
 import { NestorClientFactory } from '../services/NestorClientFactory';
 import { testEngineModule } from './testEngineModule';
@@ -31,13 +34,39 @@ const OWNERSHIP: Record<string, string[]> = {
   [USERS.carol]: [USERS.carol, 'group:default/team-checkout'],
 };
 
-/** The Nestor config these tests run with: the test buffet, a quick coordinator, the catalog's own service mapped to every team. */
-export function nestorTestConfig(buffet: string) {
+const CLUSTER_TOKEN = 'test-cluster-token';
+
+/**
+ * What the Nestor plugin runs on in these tests: the test buffet folder and
+ * one Kubernetes API (in process) serving every environment, and the
+ * `nestor` config for them: a quick coordinator, the catalog's own service
+ * mapped to every team.
+ */
+export async function startNestorWorld() {
+  const buffet = await writeTestBuffet();
+  const cluster = await KubernetesTestServer.start({ token: CLUSTER_TOKEN });
   return {
-    sources: [{ id: 'buffet', path: buffet }],
-    serviceAccess: [{ subject: 'plugin:catalog', teams: ['*'] }],
-    coordinator: { pollIntervalMs: 50, statusPollMs: 100, backoffMs: 50 },
-    events: { heartbeat: { seconds: 1 } },
+    config: {
+      sources: [{ id: 'buffet', path: buffet }],
+      serviceAccess: [{ subject: 'plugin:catalog', teams: ['*'] }],
+      kubernetes: {
+        clusters: [
+          {
+            name: 'test',
+            url: cluster.url,
+            serviceAccountToken: CLUSTER_TOKEN,
+            // the test server speaks plain HTTP
+            skipTLSVerify: true,
+          },
+        ],
+      },
+      coordinator: { pollIntervalMs: 50, statusPollMs: 100, backoffMs: 50 },
+      events: { heartbeat: { seconds: 1 } },
+    },
+    async stop() {
+      await cluster.stop();
+      await fs.rm(buffet, { recursive: true, force: true });
+    },
   };
 }
 
@@ -57,14 +86,14 @@ export const nestorTestFeatures = [
 export async function startNestorBackend(
   options: { entities?: Entity[] } = {},
 ) {
-  const buffet = await writeTestBuffet();
+  const world = await startNestorWorld();
   const catalog = catalogServiceMock({ entities: options.entities ?? [] });
   const backend = await startTestBackend({
     features: [
       ...nestorTestFeatures,
       catalogServiceMock.factory({ entities: options.entities ?? [] }),
       mockServices.rootConfig.factory({
-        data: { nestor: nestorTestConfig(buffet) },
+        data: { nestor: world.config },
       }),
     ],
   });
@@ -94,7 +123,7 @@ export async function startNestorBackend(
       }),
     async stop() {
       await backend.stop();
-      await fs.rm(buffet, { recursive: true, force: true });
+      await world.stop();
     },
   };
 }

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { InputError } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
@@ -15,6 +16,23 @@ import { waitForDeployment } from '../services/waitForDeployment';
 import { examples } from './deploy.examples';
 
 const DEFAULT_TIMEOUT_MINUTES = 30;
+/** what Nestor accepts as an `Idempotency-Key` */
+const MAX_KEY_LENGTH = 255;
+
+/**
+ * The same for every run of one step of one task for one ref, so a retried
+ * task gets its deployment back instead of a second one: readable when it
+ * fits, its SHA-256 when not.
+ */
+function taskIdempotencyKey(
+  taskId: string,
+  stepId: string | undefined,
+  ref: string,
+): string {
+  const key = `scaffolder:${taskId}:${stepId ?? 'step'}:${ref}`;
+  if (key.length <= MAX_KEY_LENGTH) return key;
+  return `scaffolder:sha256:${createHash('sha256').update(key).digest('hex')}`;
+}
 
 /**
  * `nestor:deploy`: orders a buffet item through `POST /deploy` with the
@@ -173,9 +191,7 @@ export function createDeployAction(options: {
         return;
       }
 
-      const idempotencyKey = `scaffolder:${ctx.task.id}:${
-        ctx.step?.id ?? 'step'
-      }:${ref}`;
+      const idempotencyKey = taskIdempotencyKey(ctx.task.id, ctx.step?.id, ref);
       const submitted = await ctx.checkpoint({
         key: `nestor.deploy.${ref}`,
         fn: async () => {
