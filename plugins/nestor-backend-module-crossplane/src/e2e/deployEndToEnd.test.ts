@@ -23,6 +23,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import request from 'supertest';
 import YAML from 'yaml';
+import { context, metrics, trace } from '@opentelemetry/api';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
+import { MeterProvider } from '@opentelemetry/sdk-metrics';
+import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { crdsForXrd } from '../__fixtures__/crdsForXrd';
 import nestorModuleCrossplane from '../index';
 import { CLAIM_REF, CrossplaneScenario } from './__testUtils__/CrossplaneScenario';
@@ -40,6 +45,35 @@ async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, tim
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise(r => setTimeout(r, 50));
   }
+}
+
+// OpenTelemetry as packages/backend/src/instrumentation.js sets it up, with a
+// Prometheus endpoint we scrape over HTTP and spans kept in memory. Registered
+// before the backend starts, so the plugin's meters and tracers are real.
+const prometheus = new PrometheusExporter({ preventServerStart: true });
+const spans = new InMemorySpanExporter();
+metrics.setGlobalMeterProvider(new MeterProvider({ readers: [prometheus] }));
+context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+trace.setGlobalTracerProvider(new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(spans)] }));
+
+async function scrapePrometheus(): Promise<string> {
+  const metricsServer = http.createServer((req, res) => prometheus.getMetricsRequestHandler(req, res));
+  await new Promise<void>(resolve => metricsServer.listen(0, '127.0.0.1', resolve));
+  try {
+    const res = await fetch(`http://127.0.0.1:${(metricsServer.address() as AddressInfo).port}/metrics`);
+    expect(res.status).toBe(200);
+    return await res.text();
+  } finally {
+    await new Promise(resolve => metricsServer.close(resolve));
+  }
+}
+
+/** The value of one Prometheus sample whose labels include all of `labels`, or 0. */
+function sample(text: string, name: string, labels: Record<string, string>): number {
+  const line = text
+    .split('\n')
+    .find(l => l.startsWith(`${name}{`) && Object.entries(labels).every(([k, v]) => l.includes(`${k}="${v}"`)));
+  return line ? Number(line.slice(line.lastIndexOf(' ') + 1)) : 0;
 }
 
 describe('Deployment end to end with the Crossplane engine and GitOps delivery', () => {
@@ -74,6 +108,8 @@ describe('Deployment end to end with the Crossplane engine and GitOps delivery',
     await scenario?.stop();
   });
 
+  let metricsBeforeDeploy = '';
+
   it('delivers an order from POST /deploy to Ready, with every event in order', async () => {
     // the catalog was synced from Git at start-up
     const item = await waitFor('the buffet item', async () => client.getCatalogItem('postgres-database').catch(() => undefined));
@@ -98,6 +134,7 @@ describe('Deployment end to end with the Crossplane engine and GitOps delivery',
     const open = new Promise<void>(resolve => (opened = resolve));
     const subscription = client.subscribe({ team: 'team-payments' }, e => events.push(e), { onOpen: () => opened() });
     await open;
+    metricsBeforeDeploy = await scrapePrometheus();
 
     const accepted = await request(server)
       .post('/api/nestor/deploy')
@@ -185,5 +222,28 @@ describe('Deployment end to end with the Crossplane engine and GitOps delivery',
     const ids = events.map(e => e.id);
     expect(ids).toEqual([...ids].sort((a, b) => a - b));
     expect(new Set(ids).size).toBe(ids.length);
+  });
+
+  it('moves the Prometheus counters and records spans for the deploy', async () => {
+    const after = await scrapePrometheus();
+    const labels = { engine: 'crossplane', team: 'team-payments' };
+    for (const phase of ['Validating', 'Rendering', 'Committed', 'Syncing', 'Ready']) {
+      const name = 'nestor_deployments_phase_transitions_total';
+      expect({ phase, before: sample(metricsBeforeDeploy, name, { ...labels, phase }) }).toEqual({ phase, before: 0 });
+      expect({ phase, after: sample(after, name, { ...labels, phase }) }).toEqual({ phase, after: 1 });
+    }
+    expect(sample(after, 'nestor_engine_call_duration_count', { engine: 'crossplane', operation: 'render' })).toBeGreaterThanOrEqual(1);
+
+    const finished = spans.getFinishedSpans();
+    const names = new Set(finished.map(s => s.name));
+    for (const name of ['nestor.catalog.sync', 'nestor.deploy.Validating', 'nestor.deploy.Rendering', 'nestor.engine.render']) {
+      expect({ name, recorded: names.has(name) }).toEqual({ name, recorded: true });
+    }
+    const rendering = finished.find(s => s.name === 'nestor.deploy.Rendering')!;
+    expect(rendering.attributes).toMatchObject({ 'nestor.deployment.ref': 'team-payments/dev/orders-db', 'nestor.engine': 'crossplane' });
+    // the engine call is a child of the phase span (W3C context carried through the coordinator)
+    const render = finished.find(s => s.name === 'nestor.engine.render' && s.spanContext().traceId === rendering.spanContext().traceId);
+    expect(render).toBeDefined();
+    expect(render!.parentSpanContext?.spanId ?? (render as any).parentSpanId).toBe(rendering.spanContext().spanId);
   });
 });
