@@ -341,4 +341,39 @@ describe("Nestor's actions in the real scaffolder", () => {
     );
     expect(failure).toMatch(/parameters\.image/);
   });
+
+  it('takes a torn-down deployment out of the catalog, and its dependency relation with it', async () => {
+    const ledger = await catalogEntity(
+      'resource',
+      'team-payments.dev.ledger-db',
+    );
+    const id = ledger.metadata.annotations!['nestor.io/deployment-id'];
+    const res = await request(stack.server)
+      .delete(`/api/nestor/deployments/${id}`)
+      .set('Authorization', BOB);
+    expect(res.status).toBe(202);
+    await waitFor(
+      async () =>
+        (
+          await request(stack.server)
+            .get(
+              '/api/catalog/entities/by-name/resource/default/team-payments.dev.ledger-db',
+            )
+            .set('Authorization', BOB)
+        ).status,
+      status => status === 404,
+      'ledger-db to leave the catalog',
+    );
+    const vpc = await waitFor(
+      () => catalogEntity('resource', 'team-platform.dev.main-vpc'),
+      e =>
+        !relationsOf(e).includes(
+          'dependencyOf resource:default/team-payments.dev.ledger-db',
+        ),
+      'the VPC to lose its dependent',
+    );
+    expect(relationsOf(vpc)).not.toContain(
+      'dependencyOf resource:default/team-payments.dev.ledger-db',
+    );
+  });
 });

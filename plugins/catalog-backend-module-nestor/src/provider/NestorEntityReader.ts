@@ -26,9 +26,12 @@ function isNotFound(error: unknown): boolean {
   return (error as ResponseError)?.response?.status === 404;
 }
 
-/** A deployment that no longer exists for the catalog. */
+/**
+ * A deployment with nothing behind it any more: torn down (`Deleted`) or
+ * cancelled before anything was delivered (`Cancelled`).
+ */
 function isGone(deployment: Deployment): boolean {
-  return deployment.phase === 'Deleted';
+  return deployment.phase === 'Deleted' || deployment.phase === 'Cancelled';
 }
 
 /**
@@ -128,7 +131,7 @@ export class NestorEntityReader {
 
   /**
    * The entities of deployments by ref (with the id when the event carried
-   * it); a deployment Nestor no longer has, or that is `Deleted`, is removed.
+   * it); a deployment Nestor no longer has, or that is `Deleted` or `Cancelled`, is removed.
    */
   async readDeployments(
     refs: Map<string, string | undefined>,
