@@ -27,6 +27,8 @@ import { SseHub } from './services/events/SseHub';
 import { ReadinessChecker } from './services/health/ReadinessChecker';
 import { createTeamServices } from './services/teams/createTeamServices';
 import { createDeploymentServices } from './services/deployments/createDeploymentServices';
+import { DependencyService } from './services/dependencies/DependencyService';
+import { createDependenciesRoutes } from './routes/dependencies';
 import { DatabaseNestorStore } from './stores/database/DatabaseNestorStore';
 
 /**
@@ -108,6 +110,21 @@ export const nestorPlugin = createBackendPlugin({
         });
         const teamServices = createTeamServices({ ...deps, store, events: publisher, callers });
         const catalogReads = CatalogService.create({ store: store.catalog, cache: deps.cache, logger });
+        const dependencies = await DependencyService.create({
+          store,
+          logger: logger.child({ service: 'dependencies' }),
+          emit: event => publisher.publish([event]).then(() => undefined),
+        });
+        // The graph is held per replica: the coordinator keeps it current for
+        // its own changes; a periodic reload picks up other replicas' changes.
+        await scheduler.scheduleTask({
+          id: 'nestor-dependency-graph-reload',
+          scope: 'local',
+          frequency: { seconds: 30 },
+          timeout: { seconds: 60 },
+          initialDelay: { seconds: 30 },
+          fn: () => dependencies.reload(),
+        });
         const catalogSync = await CatalogSyncService.fromConfig({
           config,
           sources: nestorConfig.sources,
@@ -117,7 +134,11 @@ export const nestorPlugin = createBackendPlugin({
           logger: logger.child({ service: 'catalog-sync' }),
           policyValidator: teamServices.policyValidator,
           checkDefinition: definition => registry.validateDefinition(definition),
-          onChange: () => catalogReads.invalidate(),
+          onChange: async () => {
+            await catalogReads.invalidate();
+            // definitions and team grants may have changed: versions in range, who may depend on whom
+            await dependencies.reload().catch(error => logger.warn(`Could not reload the dependency graph: ${error}`));
+          },
         });
         await catalogSync.schedule(scheduler, nestorConfig.sync.schedule);
         const deployments = createDeploymentServices({
@@ -132,6 +153,7 @@ export const nestorPlugin = createBackendPlugin({
           access: teamServices.access,
           checks: teamServices.checks,
           quotas: teamServices.quotas,
+          dependencies,
         });
         const readiness = ReadinessChecker.create();
         readiness.addCheck('store', () => store.ping());
@@ -171,6 +193,12 @@ export const nestorPlugin = createBackendPlugin({
               teamServices.routes,
               deployments.routes,
               deployments.gitopsRoutes,
+              createDependenciesRoutes({
+                dependencies,
+                resolveCaller: async req => ({
+                  teams: await teamServices.access.readableTeams(await callers.resolve(req)),
+                }),
+              }),
             ],
           }),
         );
