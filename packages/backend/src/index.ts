@@ -34,7 +34,7 @@ backend.add(import('@nestor/plugin-permission-backend-module-nestor'));
 // Nestor.
 backend.add(import('@nestor/plugin-nestor-backend'));
 // backend.add(import('@nestor/plugin-nestor-backend-module-dynamodb'));
-// backend.add(import('@nestor/plugin-nestor-backend-module-crossplane'));
+backend.add(import('@nestor/plugin-nestor-backend-module-crossplane'));
 // backend.add(import('@nestor/plugin-nestor-backend-module-pulumi'));
 // backend.add(import('@nestor/plugin-nestor-backend-module-terraform'));
 // backend.add(import('@nestor/plugin-nestor-backend-module-helm'));
