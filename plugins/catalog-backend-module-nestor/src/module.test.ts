@@ -1,9 +1,11 @@
 /*
  * The provider in a real catalog: `startTestBackend` with the catalog
  * backend, the scaffolder entity model (the Template kind), this module and
- * the real Nestor backend reading a local buffet folder. Nestor is reached
- * through discovery with the catalog's own service token, mapped to every
- * team in `nestor.serviceAccess`; events flow over Nestor's SSE stream.
+ * the real Nestor backend (with its Helm engine) reading a local buffet
+ * folder. Nestor is reached through discovery with the catalog's own service
+ * token, mapped to every team in `nestor.serviceAccess`; events flow over
+ * Nestor's SSE stream. Deployments in the catalog are tested where they are
+ * ordered: the scaffolder module's `module.test.ts` runs this provider too.
  */
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
@@ -20,6 +22,7 @@ import catalogModuleScaffolderEntityModel from '@backstage/plugin-catalog-backen
 // the real Nestor backend is what the provider talks to in these tests
 // eslint-disable-next-line @backstage/no-mixed-plugin-imports
 import nestorPlugin from '@nestor/plugin-nestor-backend';
+import nestorModuleHelm from '@nestor/plugin-nestor-backend-module-helm';
 import { resourceDefinitionYaml } from '@nestor/test-utils';
 import http from 'node:http';
 import request from 'supertest';
@@ -105,6 +108,8 @@ describe('the Nestor entity provider in a real catalog', () => {
         catalogModuleScaffolderEntityModel,
         catalogModuleNestorEntityProvider,
         nestorPlugin,
+        // the buffet's items use Helm: Nestor keeps only items an installed engine accepts
+        nestorModuleHelm,
         dbs.factory,
         mockServices.rootConfig.factory({
           data: {
