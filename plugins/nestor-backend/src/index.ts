@@ -38,3 +38,12 @@ export { nestorDeploymentResourceRef } from './permissions/deploymentResourceRef
 export type { NestorDeploymentResource, NestorDeploymentFilter } from './permissions/deploymentResourceRef';
 export { nestorCatalogItemResourceRef } from './permissions/catalogItemResourceRef';
 export type { NestorCatalogItemFilter } from './permissions/catalogItemResourceRef';
+export { DependencyService } from './services/dependencies/DependencyService';
+export type {
+  DependencyServiceOptions,
+  DependencyStore,
+  DependencyRequest,
+  DeploymentOrder,
+} from './services/dependencies/DependencyService';
+export { createDependenciesRoutes } from './routes/dependencies';
+export type { DependenciesRoutesOptions, ResolveDependencyCaller } from './routes/dependencies';
