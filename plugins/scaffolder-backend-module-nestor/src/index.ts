@@ -18,3 +18,4 @@ export {
   formatReason,
 } from './services/describeNestorError';
 export type { NestorReason } from './services/describeNestorError';
+export { readVerdict } from './services/readVerdict';

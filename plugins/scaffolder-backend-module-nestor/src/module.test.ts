@@ -128,7 +128,7 @@ describe("Nestor's actions in the real scaffolder", () => {
     );
   });
 
-  it('fails the dry run of an order Nestor would refuse, naming the check and the field', async () => {
+  it('fails the dry run of an order Nestor would refuse, naming each check and field', async () => {
     // the form offers the item's environments; Nestor knows that checkout has no staging
     const res = await dryRun(
       'postgres-database',
@@ -137,14 +137,21 @@ describe("Nestor's actions in the real scaffolder", () => {
         environment: 'staging',
         name: 'basket-db',
         settings: { size: 'small' },
-        dependency_network_vpc: 'team-platform/staging/main-vpc',
+        dependency_network_vpc: 'team-platform/staging/no-such-vpc',
         otherDependencies: [],
       },
       mockCredentials.user.header(USERS.carol),
     );
     expect(res.status).toBe(400);
-    expect(res.body.error.message).toMatch(
-      /^Nestor would refuse team-checkout\/staging\/basket-db:\n {2}- schema: environment: team team-checkout has environments dev, prod, not staging/,
+    const message: string = res.body.error.message;
+    expect(message).toMatch(
+      /^Nestor would refuse team-checkout\/staging\/basket-db:\n/,
+    );
+    expect(message).toContain(
+      '\n  - schema: environment: team team-checkout has environments dev, prod, not staging',
+    );
+    expect(message).toMatch(
+      /\n {2}- dependencies: dependsOn: .*team-platform\/staging\/no-such-vpc.* \(MISSING_TARGET\)/,
     );
   });
 

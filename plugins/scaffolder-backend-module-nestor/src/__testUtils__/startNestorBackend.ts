@@ -84,7 +84,11 @@ export const nestorTestFeatures = [
  * builds them: a client factory on discovery and auth, and the catalog.
  */
 export async function startNestorBackend(
-  options: { entities?: Entity[] } = {},
+  options: {
+    entities?: Entity[];
+    /** environments where the platform team's `main-vpc` is ordered first (by alice) */
+    vpcs?: string[];
+  } = {},
 ) {
   const world = await startNestorWorld();
   const catalog = catalogServiceMock({ entities: options.entities ?? [] });
@@ -112,15 +116,24 @@ export async function startNestorBackend(
       auth,
     },
   );
+  /** a Nestor client acting for a user, to arrange and check what the actions did */
+  const as = (user: string) =>
+    new NestorClient({
+      baseUrl: baseUrl('nestor'),
+      token: mockCredentials.user.token(user),
+    });
+  for (const environment of options.vpcs ?? []) {
+    await as(USERS.alice).deploy({
+      team: 'team-platform',
+      environment,
+      name: 'main-vpc',
+      resource: 'network-vpc',
+    });
+  }
   return {
     clients,
     catalog,
-    /** a Nestor client acting for a user, to arrange and check what the actions did */
-    as: (user: string) =>
-      new NestorClient({
-        baseUrl: baseUrl('nestor'),
-        token: mockCredentials.user.token(user),
-      }),
+    as,
     async stop() {
       await backend.stop();
       await world.stop();

@@ -20,12 +20,9 @@ describe('nestor:deploy examples, run against a real Nestor backend', () => {
   let nestor: Awaited<ReturnType<typeof startNestorBackend>>;
 
   beforeAll(async () => {
-    nestor = await startNestorBackend({ entities: [ordersDbEntity] });
-    await nestor.as(USERS.alice).deploy({
-      team: 'team-platform',
-      environment: 'dev',
-      name: 'main-vpc',
-      resource: 'network-vpc',
+    nestor = await startNestorBackend({
+      entities: [ordersDbEntity],
+      vpcs: ['dev'],
     });
   });
 

@@ -32,18 +32,11 @@ describe('nestor:deploy', () => {
   let nestor: Awaited<ReturnType<typeof startNestorBackend>>;
 
   beforeAll(async () => {
+    // the platform team's VPCs that databases go into
     nestor = await startNestorBackend({
       entities: [pickedVpc, notADeployment],
+      vpcs: ['dev', 'staging'],
     });
-    // the platform team's VPCs that databases go into
-    for (const environment of ['dev', 'staging']) {
-      await nestor.as(USERS.alice).deploy({
-        team: 'team-platform',
-        environment,
-        name: 'main-vpc',
-        resource: 'network-vpc',
-      });
-    }
   });
 
   afterAll(async () => {

@@ -11,6 +11,7 @@ import {
   formatReason,
 } from '../services/describeNestorError';
 import { NestorClientFactory } from '../services/NestorClientFactory';
+import { readVerdict } from '../services/readVerdict';
 import { resolveDependsOn } from '../services/resolveDependsOn';
 import { waitForDeployment } from '../services/waitForDeployment';
 import { examples } from './deploy.examples';
@@ -41,7 +42,8 @@ function taskIdempotencyKey(
  * task never orders twice. With `wait`, each phase change goes to the task
  * log until the deployment is Ready (its outputs become the step's) or
  * fails (the step fails with Nestor's reason). A dry run asks Nestor for
- * its verdict (`POST /teams/{team}/validate`) and orders nothing.
+ * its verdict and dependency check (see {@link readVerdict}) and orders
+ * nothing.
  * @public
  */
 export function createDeployAction(options: {
@@ -163,11 +165,7 @@ export function createDeployAction(options: {
       const ref = formatDeploymentRef(request);
 
       if (ctx.isDryRun) {
-        const verdict = await client
-          .validateForTeam(request.team, request)
-          .catch(error => {
-            throw describeNestorError(error, `check ${ref}`);
-          });
+        const verdict = await readVerdict(client, request);
         for (const check of verdict.checks) {
           ctx.logger.info(
             `${check.check}: ${check.allowed ? 'allowed' : 'refused'}`,
