@@ -26,6 +26,7 @@ import nestorModuleHelm from '@nestor/plugin-nestor-backend-module-helm';
 import { resourceDefinitionYaml } from '@nestor/test-utils';
 import http from 'node:http';
 import request from 'supertest';
+import { parse, stringify } from 'yaml';
 import { perPluginDatabases } from './__testUtils__/perPluginDatabases';
 import { waitFor } from './__testUtils__/waitFor';
 import catalogModuleNestorEntityProvider from './index';
@@ -101,6 +102,22 @@ describe('the Nestor entity provider in a real catalog', () => {
         visibility: ['team-checkout'],
       }),
     );
+    // an item that offers an interface: published as an API entity
+    const events = parse(
+      resourceDefinitionYaml('ledger-events', {
+        owner: 'team-payments',
+        type: 'messaging.stream',
+      }),
+    );
+    events.metadata.annotations = {
+      'nestor.io/api-type': 'asyncapi',
+      'nestor.io/api-definition':
+        'asyncapi: 2.6.0\ninfo: { title: Ledger events, version: 1.0.0 }\nchannels: {}\n',
+    };
+    await fs.writeFile(
+      path.join(buffet, 'resources', 'ledger-events.yaml'),
+      stringify(events),
+    );
 
     const backend = await startTestBackend({
       features: [
@@ -141,15 +158,17 @@ describe('the Nestor entity provider in a real catalog', () => {
         list: await nestorEntities(),
         errors: await processingErrors(),
       }),
-      v => v.list.length === 6 || v.errors.length > 0,
-      'six entities from Nestor',
+      v => v.list.length === 8 || v.errors.length > 0,
+      'eight entities from Nestor',
     );
     expect(errors).toEqual([]);
     expect(names(list)).toEqual([
+      'api:ledger-events',
       'resource:ledger-api',
       'resource:network-vpc',
       'resource:postgres-database',
       'template:ledger-api',
+      'template:ledger-events',
       'template:network-vpc',
       'template:postgres-database',
     ]);
@@ -172,6 +191,9 @@ describe('the Nestor entity provider in a real catalog', () => {
     ]);
     // ledger-api is visible to team-checkout only: the catalog's service principal sees it all
     expect(relations('Resource', 'ledger-api')).toEqual([
+      'ownedBy group:default/team-payments',
+    ]);
+    expect(relations('API', 'ledger-events')).toEqual([
       'ownedBy group:default/team-payments',
     ]);
   });
@@ -242,13 +264,15 @@ describe('the Nestor entity provider in a real catalog', () => {
     await sync();
     const list = await waitFor(
       nestorEntities,
-      l => l.length === 4,
+      l => l.length === 6,
       'network-vpc to leave the catalog',
     );
     expect(names(list)).toEqual([
+      'api:ledger-events',
       'resource:ledger-api',
       'resource:postgres-database',
       'template:ledger-api',
+      'template:ledger-events',
       'template:postgres-database',
     ]);
   });
