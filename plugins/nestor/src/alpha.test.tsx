@@ -67,3 +67,19 @@ describe('nestor plugin', () => {
     );
   });
 });
+
+describe('nestor plugin extensions', () => {
+  it.each([
+    'api:nestor',
+    'page:nestor/buffet',
+    'page:nestor/buffet-item',
+    'page:nestor/deployments',
+    'page:nestor/deployment',
+    'entity-content:nestor/nestor',
+    'entity-card:nestor/quotas',
+  ])('has %s, as the README names it for app-config', id => {
+    expect(nestorPlugin.getExtension(id as any)).toEqual(
+      expect.objectContaining({ $$type: '@backstage/ExtensionDefinition' }),
+    );
+  });
+});

@@ -97,9 +97,9 @@ export function BuffetPage(props: { templateNamespace?: string }) {
             ? ` (showing the first ${result.items.length})`
             : ''}
         </Typography>
-        <Grid container spacing={2}>
+        <Grid container spacing={2} role="list" aria-label="Buffet items">
           {result.items.map(item => (
-            <Grid item key={item.name} xs={12} sm={6} lg={4}>
+            <Grid item key={item.name} xs={12} sm={6} lg={4} role="listitem">
               <BuffetItemCard
                 item={item}
                 templateNamespace={props.templateNamespace}

@@ -38,11 +38,13 @@ export function ConditionsTable(props: { conditions: Condition[] }) {
           const Status = STATUS[c.status] ?? StatusPending;
           return (
             <TableRow key={c.type}>
-              <TableCell>{c.type}</TableCell>
-              <TableCell>
+              <TableCell style={{ whiteSpace: 'nowrap' }}>{c.type}</TableCell>
+              <TableCell style={{ whiteSpace: 'nowrap' }}>
                 <Status>{c.status}</Status>
               </TableCell>
-              <TableCell>{c.reason ?? '—'}</TableCell>
+              <TableCell style={{ whiteSpace: 'nowrap' }}>
+                {c.reason ?? '—'}
+              </TableCell>
               <TableCell>{c.message ?? '—'}</TableCell>
               <TableCell>
                 {new Date(c.lastTransitionTime).toLocaleString()}

@@ -29,6 +29,7 @@ export function DeploymentsTable(props: DeploymentsTableProps) {
       title: 'Deployment',
       field: 'ref',
       highlight: true,
+      cellStyle: { minWidth: 220, wordBreak: 'break-word' },
       render: d =>
         deploymentLink ? (
           <Link to={deploymentLink({ id: d.id })}>{d.ref}</Link>

@@ -62,6 +62,7 @@ export function NestorErrorPanel(props: NestorErrorPanelProps) {
   return (
     <ResponseErrorPanel
       error={error}
+      defaultExpanded
       title={
         (action && `Could not ${action}`) ||
         (what && `Could not load ${what}`) ||
