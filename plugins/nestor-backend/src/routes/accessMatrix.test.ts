@@ -92,6 +92,7 @@ const ROWS: Row[] = [
     call: (s, h) => withAuth(request(s).get('/api/nestor/teams'), h),
     expected: { admin: 200, member: 200, otherTeam: 200, service: 200, unauthenticated: 401 },
     check: {
+      /* eslint-disable jest/no-standalone-expect -- body checks run inside the matrix tests */
       admin: body => {
         const a = body.items.find((t: any) => t.id === 'team-a');
         expect(a.permissions).toMatchObject({ member: false, read: true, deploy: true, environments: { prod: { deploy: true } } });

@@ -85,9 +85,9 @@ export function createTeamsRoutes(options: {
 
   router.get('/teams', async (req, res) => {
     const caller = await callers.resolve(req);
-    const [all, access] = await Promise.all([teams.list(), options.access.deploymentsMany(caller, TEAM_PERMISSIONS)]);
+    const [all, decisions] = await Promise.all([teams.list(), options.access.deploymentsMany(caller, TEAM_PERMISSIONS)]);
     const items: TeamSummary[] = all.map(team => {
-      const permissions = teamPermissions(caller, team, access);
+      const permissions = teamPermissions(caller, team, decisions);
       // a team's configuration (repos, quotas) is shown to those who may read its deployments
       const { config, source, ...rest } = team;
       return permissions.read ? { ...rest, config, source, permissions } : { ...rest, permissions };

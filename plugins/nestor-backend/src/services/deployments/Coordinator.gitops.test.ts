@@ -111,6 +111,7 @@ describe('Coordinator, pull-request strategy', () => {
   afterEach(async () => {
     await h.stop();
     await argo.stop();
+    // eslint-disable-next-line jest/no-standalone-expect
     expect(invalid.splice(0)).toEqual([]);
   });
 

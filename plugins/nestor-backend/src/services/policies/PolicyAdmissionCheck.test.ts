@@ -35,7 +35,12 @@ function setup() {
   });
   const check = PolicyAdmissionCheck.create({
     engine,
-    events: { publish: async events => (published.push(...events), []) },
+    events: {
+      publish: async events => {
+        published.push(...events);
+        return [];
+      },
+    },
     allTeams: async () => ['team-a', 'team-b'],
   });
   return { check, published };

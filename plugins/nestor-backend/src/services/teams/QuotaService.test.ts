@@ -23,7 +23,12 @@ async function setup(quotas: TeamConfig['spec']['quotas']) {
   const published: NewNestorEvent[] = [];
   const quotas_ = QuotaService.create({
     teams: store.teams,
-    events: { publish: async events => (published.push(...events), []) },
+    events: {
+      publish: async events => {
+        published.push(...events);
+        return [];
+      },
+    },
   });
   return { quotas: quotas_, published, store };
 }

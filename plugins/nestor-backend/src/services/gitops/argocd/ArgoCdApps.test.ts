@@ -22,6 +22,7 @@ describeWithSwagger('ArgoCdApps on the Argo CD test server', () => {
   });
   afterEach(async () => {
     await server.stop();
+    // eslint-disable-next-line jest/no-standalone-expect
     expect(invalid.splice(0)).toEqual([]);
   });
 

@@ -119,7 +119,9 @@ export class ArgoCdApps {
     ];
     const failed = health === 'Degraded' || fresh.status?.operationState?.phase === 'Failed' || fresh.status?.operationState?.phase === 'Error';
     // the app follows the branch: a later commit on it includes this one
-    const phase = failed ? 'Failed' : sync === 'Synced' && health === 'Healthy' ? 'Ready' : 'Syncing';
+    let phase: 'Failed' | 'Ready' | 'Syncing' = 'Syncing';
+    if (failed) phase = 'Failed';
+    else if (sync === 'Synced' && health === 'Healthy') phase = 'Ready';
     return { phase, app: name, instance: client.config.name, sync, health, revision, message, conditions };
   }
 }

@@ -20,12 +20,11 @@ export class GiteaPullRequestClient implements PullRequestClient {
 
   private constructor(options: { baseUrl: string; username?: string; password?: string }) {
     this.#baseUrl = options.baseUrl.replace(/\/$/, '');
-    this.#headers =
-      options.username && options.password
-        ? { authorization: `basic ${Buffer.from(`${options.username}:${options.password}`).toString('base64')}` }
-        : options.password
-          ? { authorization: `token ${options.password}` }
-          : {};
+    if (options.username && options.password) {
+      this.#headers = { authorization: `basic ${Buffer.from(`${options.username}:${options.password}`).toString('base64')}` };
+    } else {
+      this.#headers = options.password ? { authorization: `token ${options.password}` } : {};
+    }
   }
 
   async open(options: { repo: string; head: string; base: string; title: string; body: string }): Promise<PullRequestRef> {
