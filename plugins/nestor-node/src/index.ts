@@ -14,6 +14,7 @@ export { objectArtifact } from './engines/objectArtifact';
 export { readArtifactObjects } from './engines/readArtifactObjects';
 export { deploymentLabels } from './engines/deploymentLabels';
 export { requireKubernetes } from './engines/requireKubernetes';
+export { noClusterStatus } from './engines/noClusterStatus';
 export { readEngineConfig } from './engines/readEngineConfig';
 export { runCommand, CommandFailedError } from './engines/runCommand';
 export type { RunCommandOptions, CommandResult } from './engines/runCommand';

@@ -10,3 +10,5 @@ export { createTestResourceDefinition } from './testing/createTestResourceDefini
 export type { TestResourceDefinitionOptions } from './testing/createTestResourceDefinition';
 export { createTestDeployment } from './testing/createTestDeployment';
 export type { TestDeploymentOptions } from './testing/createTestDeployment';
+export { createTestRenderContext } from './testing/createTestRenderContext';
+export type { TestRenderContextOptions } from './testing/createTestRenderContext';

@@ -61,6 +61,10 @@ export const helmBlockSchema = z
       .optional()
       .describe('files of a generated wrapper chart\'s templates/ folder: Helm template text, or Kubernetes objects'),
     releaseName: z.string().max(53).optional().describe('Helm release name; defaults to the deployment name'),
+    outputValues: z
+      .record(z.string(), z.unknown())
+      .optional()
+      .describe('values of the item\'s outputs once the release is healthy; may reference `${param}`, `${release}` and `${namespace}`'),
   })
   .passthrough()
   .superRefine((block, ctx) => {

@@ -33,6 +33,12 @@ describe('statusFromConditions', () => {
     expect(status.message).toBe('Thing has not observed generation 2 yet');
   });
 
+  it('is Syncing while the object is being deleted', () => {
+    const deleting = object({ conditions: [condition('Ready', 'True')] });
+    deleting.metadata.deletionTimestamp = '2026-01-01T00:00:00Z';
+    expect(statusFromConditions(deleting, { kind: 'Stack', now })).toMatchObject({ phase: 'Syncing', message: 'Stack is being deleted' });
+  });
+
   it('is Syncing while reconciling, even when the previous generation was ready', () => {
     const status = statusFromConditions(
       object({ conditions: [condition('Ready', 'True'), condition('Reconciling', 'True', 'Progressing', 'upgrading')] }),

@@ -28,7 +28,8 @@ interface UpstreamCondition {
  * Maps an object that reports kstatus-style conditions (`Ready`,
  * `Reconciling`, `Stalled`: Flux, the Pulumi operator, the tofu-controller,
  * Crossplane) to an {@link EngineStatus}:
- * - missing object, or a status older than the object's generation: `Syncing`;
+ * - missing object, object being deleted, or a status older than the
+ *   object's generation: `Syncing`;
  * - `Stalled=True`, or `Ready=False` with one of `failedReasons`: `Failed`;
  * - `Ready=True` (and not reconciling): `Ready`;
  * - anything else: `Syncing`.
@@ -55,6 +56,9 @@ export function statusFromConditions(object: KubernetesObject | undefined, optio
   const generation = (object.metadata as { generation?: unknown }).generation;
   const stale =
     typeof generation === 'number' && typeof status.observedGeneration === 'number' && status.observedGeneration < generation;
+  if ((object.metadata as { deletionTimestamp?: unknown }).deletionTimestamp) {
+    return { phase: 'Syncing', conditions, message: `${options.kind} is being deleted` };
+  }
   if (stale) {
     return { phase: 'Syncing', conditions, message: `${options.kind} has not observed generation ${generation} yet` };
   }

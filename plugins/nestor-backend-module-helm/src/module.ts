@@ -1,0 +1,27 @@
+import { coreServices, createBackendModule } from '@backstage/backend-plugin-api';
+import { nestorEnginesExtensionPoint } from '@nestor/plugin-nestor-node';
+import { readHelmEngineConfig } from './config/readHelmEngineConfig';
+import { HelmEngine } from './HelmEngine';
+
+/**
+ * Registers the `helm` deployment engine (`nestor.engines.helm`).
+ * @public
+ */
+export const nestorModuleHelmEngine = createBackendModule({
+  pluginId: 'nestor',
+  moduleId: 'helm-engine',
+  register(reg) {
+    reg.registerInit({
+      deps: {
+        config: coreServices.rootConfig,
+        logger: coreServices.logger,
+        engines: nestorEnginesExtensionPoint,
+      },
+      async init({ config, logger, engines }) {
+        const engineConfig = readHelmEngineConfig(config);
+        engines.addEngine(HelmEngine.create({ config: engineConfig }));
+        logger.info(`Helm engine registered (mode ${engineConfig.mode})`);
+      },
+    });
+  },
+});
