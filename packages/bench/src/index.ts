@@ -43,6 +43,8 @@ const PLAN: Array<{ name: string; full: string[]; quick: string[] }> = [
   },
 ];
 
+// a script run from its source folder, never bundled
+// eslint-disable-next-line no-restricted-syntax
 const DOC = path.resolve(__dirname, '../../../docs/benchmarks.md');
 
 async function load(name: string): Promise<BenchModule> {

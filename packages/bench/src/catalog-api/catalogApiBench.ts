@@ -35,7 +35,7 @@ async function load(
     duration: seconds,
     headers: { authorization: `Bearer ${token}`, 'accept-encoding': 'gzip' },
   });
-  const load = {
+  const measured = {
     label,
     path: route,
     requestsPerSecond: result.requests.average,
@@ -45,12 +45,12 @@ async function load(
     errors: result.errors + result.timeouts,
   };
   console.log(
-    `  ${label.padEnd(34)} ${load.requestsPerSecond
+    `  ${label.padEnd(34)} ${measured.requestsPerSecond
       .toFixed(0)
-      .padStart(6)} req/s  p50 ${load.p50} ms  p99 ${load.p99} ms  ` +
-      `non-2xx ${load.non2xx}  errors ${load.errors}`,
+      .padStart(6)} req/s  p50 ${measured.p50} ms  p99 ${measured.p99} ms  ` +
+      `non-2xx ${measured.non2xx}  errors ${measured.errors}`,
   );
-  return load;
+  return measured;
 }
 
 /**

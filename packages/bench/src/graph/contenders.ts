@@ -51,7 +51,11 @@ export const nestor: Contender<DependencyService> = {
         deployments: { listGraphRecords: async () => input.records as any },
         teams: {
           listTeams: async () =>
-            input.teams.map(t => ({ ...t, source: { id: 'bench', path: 'teams.yaml', commit: 'c' }, updatedAt: '' })),
+            input.teams.map(t => ({
+              ...t,
+              source: { id: 'bench', path: 'teams.yaml', commit: 'c' },
+              updatedAt: '',
+            })),
         },
         catalog: {
           getItems: async names => {
@@ -70,11 +74,15 @@ export const nestor: Contender<DependencyService> = {
         },
       },
     }),
-  validate: service => service.validateAll().filter(e => e.code === 'CYCLE').length,
+  validate: service =>
+    service.validateAll().filter(e => e.code === 'CYCLE').length,
   order: service => service.order().waves.reduce((n, w) => n + w.length, 0),
   impact: (service, ref) => {
     const { dependents } = service.impact(ref, { visibleTeams: '*' });
-    return { dependents: dependents.length, pathNodes: dependents.reduce((n, d) => n + d.path.length, 0) };
+    return {
+      dependents: dependents.length,
+      pathNodes: dependents.reduce((n, d) => n + d.path.length, 0),
+    };
   },
 };
 
@@ -89,7 +97,8 @@ export const graphlib: Contender<Graph> = {
   build: async input => {
     const g = new Graph({ directed: true });
     for (const record of input.records) g.setNode(record.ref, record);
-    for (const record of input.records) for (const target of record.dependsOn) g.setEdge(record.ref, target);
+    for (const record of input.records)
+      for (const target of record.dependsOn) g.setEdge(record.ref, target);
     return g;
   },
   validate: g => alg.findCycles(g).length,
@@ -108,7 +117,8 @@ export const graphlib: Contender<Graph> = {
     let pathNodes = 0;
     for (let i = 1; i < queue.length; i++) {
       const path: string[] = [];
-      for (let x: string | null = queue[i]; x !== null; x = parent.get(x)!) path.push(x);
+      for (let x: string | null = queue[i]; x !== null; x = parent.get(x)!)
+        path.push(x);
       pathNodes += path.length;
     }
     return { dependents: queue.length - 1, pathNodes };

@@ -1,7 +1,10 @@
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { Contender, graphlib, nestor } from './contenders';
-import { GeneratedGraph, generateDependencyGraph } from './generateDependencyGraph';
+import {
+  GeneratedGraph,
+  generateDependencyGraph,
+} from './generateDependencyGraph';
 
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
@@ -23,7 +26,12 @@ export interface ContenderReport {
   retainedMb: number;
   /** highest heap + array buffers seen after any step, above the baseline */
   peakMb: number;
-  checks: { cycles: number; ordered: number; dependents: number; pathNodes: number };
+  checks: {
+    cycles: number;
+    ordered: number;
+    dependents: number;
+    pathNodes: number;
+  };
 }
 
 const CONTENDERS: Record<string, Contender<any>> = { nestor, graphlib };
@@ -56,9 +64,17 @@ async function time<T>(work: () => T | Promise<T>): Promise<[T, number]> {
  * time re-optimization), then one measured pass on the full graph, then the
  * queries five more times on that graph.
  */
-export async function runContender(name: string, nodes: number): Promise<ContenderReport> {
+export async function runContender(
+  name: string,
+  nodes: number,
+): Promise<ContenderReport> {
   const contender = CONTENDERS[name];
-  const warmUp = asStoreRows(generateDependencyGraph(Math.max(1000, nodes / 10), Math.max(3000, (nodes / 10) * 3)));
+  const warmUp = asStoreRows(
+    generateDependencyGraph(
+      Math.max(1000, nodes / 10),
+      Math.max(3000, (nodes / 10) * 3),
+    ),
+  );
   const kept: unknown[] = [];
   for (let round = 0; round < 3; round++) {
     const state = await contender.build(warmUp);
@@ -82,7 +98,11 @@ export async function runContender(name: string, nodes: number): Promise<Contend
 }
 
 /** Build, one pass of queries, five more: the graph is unreachable once this returns. */
-async function measuredPass<S>(contender: Contender<S>, input: GeneratedGraph, baseline: number) {
+async function measuredPass<S>(
+  contender: Contender<S>,
+  input: GeneratedGraph,
+  baseline: number,
+) {
   let peakMb = 0;
   const sample = () => {
     peakMb = Math.max(peakMb, memoryMb() - baseline);
@@ -93,19 +113,31 @@ async function measuredPass<S>(contender: Contender<S>, input: GeneratedGraph, b
   sample();
   const [ordered, order] = await time(() => contender.order(state));
   sample();
-  const [impact, impactMs] = await time(() => contender.impact(state, input.impactRef));
+  const [impact, impactMs] = await time(() =>
+    contender.impact(state, input.impactRef),
+  );
   sample();
-  const warm = { validate: [] as number[], order: [] as number[], impact: [] as number[] };
+  const warm = {
+    validate: [] as number[],
+    order: [] as number[],
+    impact: [] as number[],
+  };
   for (let i = 0; i < 5; i++) {
     warm.validate.push((await time(() => contender.validate(state)))[1]);
     warm.order.push((await time(() => contender.order(state)))[1]);
-    warm.impact.push((await time(() => contender.impact(state, input.impactRef)))[1]);
+    warm.impact.push(
+      (await time(() => contender.impact(state, input.impactRef)))[1],
+    );
     sample();
   }
   gc();
   return {
     ms: { build, validate, order, impact: impactMs },
-    warmMs: { validate: median(warm.validate), order: median(warm.order), impact: median(warm.impact) },
+    warmMs: {
+      validate: median(warm.validate),
+      order: median(warm.order),
+      impact: median(warm.impact),
+    },
     withGraphMb: memoryMb(),
     peakMb,
     checks: { cycles, ordered, ...impact },

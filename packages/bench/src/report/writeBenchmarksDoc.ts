@@ -21,8 +21,10 @@ export interface BenchmarksReport {
 }
 
 const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
-const verdict = (pass: boolean | undefined) =>
-  pass === undefined ? 'not decided' : pass ? 'PASS' : 'FAIL';
+const verdict = (pass: boolean | undefined) => {
+  if (pass === undefined) return 'not decided';
+  return pass ? 'PASS' : 'FAIL';
+};
 
 function table(columns: string[], rows: string[][]): string[] {
   return [

@@ -13,7 +13,10 @@ interface Envelope {
  */
 export class BenchChild {
   readonly #child: ChildProcess;
-  readonly #pending = new Map<number, { resolve(v: any): void; reject(e: Error): void }>();
+  readonly #pending = new Map<
+    number,
+    { resolve(v: any): void; reject(e: Error): void }
+  >();
   #nextId = 1;
   #output = '';
 
@@ -23,7 +26,9 @@ export class BenchChild {
       execArgv: [
         '--expose-gc',
         // SSE_BENCH_CPU_PROF=<dir>: a CPU profile of each child, to see where fan-out time goes
-        ...(process.env.SSE_BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.SSE_BENCH_CPU_PROF}`] : []),
+        ...(process.env.SSE_BENCH_CPU_PROF
+          ? ['--cpu-prof', `--cpu-prof-dir=${process.env.SSE_BENCH_CPU_PROF}`]
+          : []),
         '-r',
         require.resolve('@backstage/cli/config/nodeTransform.cjs'),
       ],
@@ -45,7 +50,10 @@ export class BenchChild {
       else waiter.resolve(message);
     });
     child.on('exit', code => {
-      for (const w of this.#pending.values()) w.reject(new Error(`child exited with ${code}:\n${this.#output.slice(-4000)}`));
+      for (const w of this.#pending.values())
+        w.reject(
+          new Error(`child exited with ${code}:\n${this.#output.slice(-4000)}`),
+        );
       this.#pending.clear();
     });
   }
@@ -69,7 +77,9 @@ export class BenchChild {
 }
 
 /** In a child: answers each request with what `handlers[type]` returns. */
-export function serveRequests(handlers: Record<string, (message: any) => Promise<object> | object>): void {
+export function serveRequests(
+  handlers: Record<string, (message: any) => Promise<object> | object>,
+): void {
   process.on('message', async (message: Envelope) => {
     try {
       const handler = handlers[message.type];
@@ -77,19 +87,30 @@ export function serveRequests(handlers: Record<string, (message: any) => Promise
       const result = await handler(message);
       process.send!({ id: message.id, ...result });
     } catch (error) {
-      process.send!({ id: message.id, error: String((error as Error)?.stack ?? error) });
+      process.send!({
+        id: message.id,
+        error: String((error as Error)?.stack ?? error),
+      });
     }
   });
   process.on('SIGTERM', () => process.exit(0));
 }
 
 /** Memory of this process after a full GC. */
-export function settledMemory(): { rss: number; heap: number; heapTotal: number } {
+export function settledMemory(): {
+  rss: number;
+  heap: number;
+  heapTotal: number;
+} {
   const gc = (globalThis as { gc?: () => void }).gc;
   gc?.();
   gc?.();
   const m = process.memoryUsage();
-  return { rss: m.rss, heap: m.heapUsed + m.external + m.arrayBuffers, heapTotal: m.heapTotal };
+  return {
+    rss: m.rss,
+    heap: m.heapUsed + m.external + m.arrayBuffers,
+    heapTotal: m.heapTotal,
+  };
 }
 
 /** A high-resolution wall-clock time in ms, comparable between processes of one machine. */

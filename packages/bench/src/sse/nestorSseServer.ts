@@ -10,7 +10,10 @@
  */
 import { createBackend } from '@backstage/backend-defaults';
 import { createServiceFactory } from '@backstage/backend-plugin-api';
-import { MetricsService, metricsServiceRef } from '@backstage/backend-plugin-api/alpha';
+import {
+  MetricsService,
+  metricsServiceRef,
+} from '@backstage/backend-plugin-api/alpha';
 import { mockServices } from '@backstage/backend-test-utils';
 import nestorPlugin from '@nestor/plugin-nestor-backend';
 // TEST ONLY helpers of nestor-backend: the services that will cause events in production are not wired yet
@@ -24,7 +27,10 @@ import { nowMs, serveRequests, settledMemory } from './ipc';
 const BENCH_TOKEN = 'bench-processor-token-0123456789';
 
 const histograms = new Map<string, number[]>();
-const gauges = new Map<string, Array<(r: { observe(v: number): void }) => void>>();
+const gauges = new Map<
+  string,
+  Array<(r: { observe(v: number): void }) => void>
+>();
 const noop = { add() {}, record() {}, addCallback() {}, removeCallback() {} };
 const recordingMetrics: MetricsService = {
   createCounter: () => noop,
@@ -40,7 +46,10 @@ const recordingMetrics: MetricsService = {
   createObservableGauge(name) {
     const callbacks: Array<(r: { observe(v: number): void }) => void> = [];
     gauges.set(name, callbacks);
-    return { addCallback: (cb: any) => callbacks.push(cb), removeCallback() {} };
+    return {
+      addCallback: (cb: any) => callbacks.push(cb),
+      removeCallback() {},
+    };
   },
 };
 
@@ -64,29 +73,66 @@ serveRequests({
             baseUrl: `http://127.0.0.1:${port}`,
             listen: { port, host: '127.0.0.1' },
             database: { client: 'better-sqlite3', connection: ':memory:' },
-            auth: { externalAccess: [{ type: 'static', options: { token: BENCH_TOKEN, subject: 'bench-processor' } }] },
+            auth: {
+              externalAccess: [
+                {
+                  type: 'static',
+                  options: { token: BENCH_TOKEN, subject: 'bench-processor' },
+                },
+              ],
+            },
           },
           events: { notifyTimeoutMs: 1000 },
           nestor: {
             serviceAccess: [{ subject: 'bench-processor', teams: ['team-a'] }],
-            events: { maxConnections: connections + 100, maxConnectionsPerTeam: connections + 100 },
+            events: {
+              maxConnections: connections + 100,
+              maxConnectionsPerTeam: connections + 100,
+            },
           },
         },
       }),
     );
     backend.add(mockServices.rootLogger.factory({ level: 'warn' }));
-    backend.add(createServiceFactory({ service: metricsServiceRef, deps: {}, factory: () => recordingMetrics }));
+    backend.add(
+      createServiceFactory({
+        service: metricsServiceRef,
+        deps: {},
+        factory: () => recordingMetrics,
+      }),
+    );
     backend.add(nestorPlugin);
     backend.add(eventSourceModule);
     await backend.start();
     // the first publish sets the event source up (migrations are done by now)
-    await source.publish([{ type: 'catalog.updated', team: null, ref: null, payload: { warmup: true } }]);
-    return { url: `http://127.0.0.1:${port}/api/nestor/events`, token: BENCH_TOKEN };
+    await source.publish([
+      {
+        type: 'catalog.updated',
+        team: null,
+        ref: null,
+        payload: { warmup: true },
+      },
+    ]);
+    return {
+      url: `http://127.0.0.1:${port}/api/nestor/events`,
+      token: BENCH_TOKEN,
+    };
   },
-  memory: () => ({ ...settledMemory(), connections: gauge('nestor.events.connections') }),
+  memory: () => ({
+    ...settledMemory(),
+    connections: gauge('nestor.events.connections'),
+  }),
   /** A heap snapshot, to see what a connection costs (a diagnostic, not part of the benchmark). */
   snapshot: ({ path }: { path: string }) => ({ file: writeHeapSnapshot(path) }),
-  async broadcast({ count, intervalMs, padBytes }: { count: number; intervalMs: number; padBytes: number }) {
+  async broadcast({
+    count,
+    intervalMs,
+    padBytes,
+  }: {
+    count: number;
+    intervalMs: number;
+    padBytes: number;
+  }) {
     const pad = 'x'.repeat(padBytes);
     const fanout = histograms.get('nestor.events.fanout.duration');
     const before = fanout?.length ?? 0;
@@ -95,9 +141,18 @@ serveRequests({
     for (let seq = 1; seq <= count; seq++) {
       const at = nowMs();
       sentAt.push(at);
-      const [event] = await source.publish([{ type: 'deployment.phase', team: 'team-a', ref: `team-a/dev/app-${seq}`, payload: { seq, pad } }]);
+      const [event] = await source.publish([
+        {
+          type: 'deployment.phase',
+          team: 'team-a',
+          ref: `team-a/dev/app-${seq}`,
+          payload: { seq, pad },
+        },
+      ]);
       if (seq === 1) firstId = event.id;
-      await new Promise(r => setTimeout(r, Math.max(0, intervalMs - (nowMs() - at))));
+      await new Promise(r =>
+        setTimeout(r, Math.max(0, intervalMs - (nowMs() - at))),
+      );
     }
     return { firstId, sentAt, fanoutMs: fanout?.slice(before) ?? [] };
   },

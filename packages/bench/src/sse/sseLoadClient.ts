@@ -21,12 +21,22 @@ class Subscriber {
   #reported = false;
   readonly socket: net.Socket;
 
-  constructor(url: URL, token: string | undefined, readonly ids: Int32Array, readonly times: Float64Array, readonly offset: number, readonly capacity: number, onOpen: (s: Subscriber) => void) {
+  constructor(
+    url: URL,
+    token: string | undefined,
+    readonly ids: Int32Array,
+    readonly times: Float64Array,
+    readonly offset: number,
+    readonly capacity: number,
+    onOpen: (s: Subscriber) => void,
+  ) {
     this.socket = net.connect(Number(url.port), url.hostname);
     this.socket.setNoDelay(true);
     this.socket.on('connect', () => {
       const auth = token ? `Authorization: Bearer ${token}\r\n` : '';
-      this.socket.write(`GET ${url.pathname} HTTP/1.1\r\nHost: ${url.host}\r\nAccept: text/event-stream\r\n${auth}\r\n`);
+      this.socket.write(
+        `GET ${url.pathname} HTTP/1.1\r\nHost: ${url.host}\r\nAccept: text/event-stream\r\n${auth}\r\n`,
+      );
     });
     this.socket.on('data', chunk => {
       const at = nowMs();
@@ -62,7 +72,12 @@ class Subscriber {
   #scan(buf: Buffer, at: number) {
     for (let i = buf.indexOf(ID); i >= 0; i = buf.indexOf(ID, i + 1)) {
       let id = 0;
-      for (let j = i + ID.length; j < buf.length && buf[j] >= 48 && buf[j] <= 57; j++) id = id * 10 + buf[j] - 48;
+      for (
+        let j = i + ID.length;
+        j < buf.length && buf[j] >= 48 && buf[j] <= 57;
+        j++
+      )
+        id = id * 10 + buf[j] - 48;
       if (id <= this.lastId) this.outOfOrder += 1;
       this.lastId = id;
       if (this.count < this.capacity) {
@@ -81,7 +96,9 @@ let capacity = 0;
 
 function percentile(sorted: Float64Array | number[], p: number): number {
   if (sorted.length === 0) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+  return sorted[
+    Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))
+  ];
 }
 
 serveRequests({
@@ -95,7 +112,17 @@ serveRequests({
   },
 
   /** Opens `count` more streams, `concurrency` at a time; resolves when all answered. */
-  async connect({ url, token, count, concurrency }: { url: string; token?: string; count: number; concurrency: number }) {
+  async connect({
+    url,
+    token,
+    count,
+    concurrency,
+  }: {
+    url: string;
+    token?: string;
+    count: number;
+    concurrency: number;
+  }) {
     const target = new URL(url);
     const goal = subscribers.length + count;
     const progress = { answered: 0, inFlight: 0 };
@@ -110,22 +137,44 @@ serveRequests({
         while (progress.inFlight < concurrency && subscribers.length < goal) {
           progress.inFlight += 1;
           const offset = subscribers.length * capacity;
-          subscribers.push(new Subscriber(target, token, ids, times, offset, capacity, onAnswer));
+          subscribers.push(
+            new Subscriber(
+              target,
+              token,
+              ids,
+              times,
+              offset,
+              capacity,
+              onAnswer,
+            ),
+          );
         }
       }
       openNext();
     });
     const statuses: Record<number, number> = {};
-    for (const s of subscribers) statuses[s.status] = (statuses[s.status] ?? 0) + 1;
+    for (const s of subscribers)
+      statuses[s.status] = (statuses[s.status] ?? 0) + 1;
     return { statuses };
   },
 
   /** Waits until every stream has `count` events (or `timeoutMs`), then sums up. */
-  async collect({ firstId, sentAt, timeoutMs }: { firstId: number; sentAt: number[]; timeoutMs: number }) {
+  async collect({
+    firstId,
+    sentAt,
+    timeoutMs,
+  }: {
+    firstId: number;
+    sentAt: number[];
+    timeoutMs: number;
+  }) {
     const count = sentAt.length;
     const lastId = firstId + count - 1;
     const end = Date.now() + timeoutMs;
-    while (Date.now() < end && subscribers.some(s => s.lastId < lastId && !s.closed)) {
+    while (
+      Date.now() < end &&
+      subscribers.some(s => s.lastId < lastId && !s.closed)
+    ) {
       await new Promise(r => setTimeout(r, 50));
     }
     const deliveries: number[] = [];
@@ -156,8 +205,15 @@ serveRequests({
       duplicates,
       outOfOrder: subscribers.reduce((n, s) => n + s.outOfOrder, 0),
       closed,
-      deliveryMs: { p50: percentile(sortedDeliveries, 50), p99: percentile(sortedDeliveries, 99), max: sortedDeliveries.at(-1) ?? NaN },
-      lastSocketMs: { p50: percentile(sortedCompletion, 50), p99: percentile(sortedCompletion, 99) },
+      deliveryMs: {
+        p50: percentile(sortedDeliveries, 50),
+        p99: percentile(sortedDeliveries, 99),
+        max: sortedDeliveries.at(-1) ?? NaN,
+      },
+      lastSocketMs: {
+        p50: percentile(sortedCompletion, 50),
+        p99: percentile(sortedCompletion, 99),
+      },
     };
   },
 
