@@ -53,7 +53,7 @@ describe('nestorModuleDynamoDbStore in the Nestor backend', () => {
         mockServices.rootConfig.factory({
           data: {
             // static keys for the local endpoint, through Backstage's AWS config
-            aws: { mainAccount: { accessKeyId: 'local', secretAccessKey: 'local' } },
+            aws: { mainAccount: { accessKeyId: 'dynalite-access-key', secretAccessKey: 'dynalite-secret-key' } },
             nestor: {
               storage: { type: 'dynamodb', dynamodb: { tableName, region: 'local', endpoint: dynalite.endpoint, createTable: true } },
               sources: [{ id: 'examples', path: examples }],
