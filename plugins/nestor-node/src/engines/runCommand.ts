@@ -1,5 +1,25 @@
 import { spawn } from 'node:child_process';
 
+const MAX_CAPTURE = 4 * 1024 * 1024;
+const ANSI = /\u001b\[[0-9;?]*[ -/]*[@-~]/g;
+
+class OutputTail {
+  #chunks: Buffer[] = [];
+  #size = 0;
+
+  push(chunk: Buffer) {
+    this.#chunks.push(chunk);
+    this.#size += chunk.length;
+    while (this.#size > MAX_CAPTURE && this.#chunks.length > 1) {
+      this.#size -= this.#chunks.shift()!.length;
+    }
+  }
+
+  text(): string {
+    return Buffer.concat(this.#chunks).toString('utf8').replace(ANSI, '');
+  }
+}
+
 /** Options of {@link runCommand}. @public */
 export interface RunCommandOptions {
   cwd: string;
@@ -18,9 +38,7 @@ export interface CommandResult {
   stderr: string;
 }
 
-const MAX_CAPTURE = 4 * 1024 * 1024;
 // eslint-disable-next-line no-control-regex
-const ANSI = /\u001b\[[0-9;?]*[ -/]*[@-~]/g;
 
 /**
  * A command that exited with a code it should not have, or could not start.
@@ -90,19 +108,3 @@ export function runCommand(binary: string, args: readonly string[], options: Run
   });
 }
 
-class OutputTail {
-  #chunks: Buffer[] = [];
-  #size = 0;
-
-  push(chunk: Buffer) {
-    this.#chunks.push(chunk);
-    this.#size += chunk.length;
-    while (this.#size > MAX_CAPTURE && this.#chunks.length > 1) {
-      this.#size -= this.#chunks.shift()!.length;
-    }
-  }
-
-  text(): string {
-    return Buffer.concat(this.#chunks).toString('utf8').replace(ANSI, '');
-  }
-}
