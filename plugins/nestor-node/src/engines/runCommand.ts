@@ -1,6 +1,8 @@
 import { spawn } from 'node:child_process';
 
 const MAX_CAPTURE = 4 * 1024 * 1024;
+// terminal colour codes in CLI output (ESC is the point of the pattern)
+// eslint-disable-next-line no-control-regex
 const ANSI = /\u001b\[[0-9;?]*[ -/]*[@-~]/g;
 
 class OutputTail {
