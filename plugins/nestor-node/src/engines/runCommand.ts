@@ -40,8 +40,6 @@ export interface CommandResult {
   stderr: string;
 }
 
-// eslint-disable-next-line no-control-regex
-
 /**
  * A command that exited with a code it should not have, or could not start.
  * Its message ends with what the command printed on stderr, so callers can
