@@ -33,7 +33,8 @@ backend.add(import('@nestor/plugin-permission-backend-module-nestor'));
 
 // Nestor.
 backend.add(import('@nestor/plugin-nestor-backend'));
-// backend.add(import('@nestor/plugin-nestor-backend-module-dynamodb'));
+// The DynamoDB store is used only when nestor.storage.type is dynamodb (app-config.dynamodb.yaml).
+backend.add(import('@nestor/plugin-nestor-backend-module-dynamodb'));
 backend.add(import('@nestor/plugin-nestor-backend-module-crossplane'));
 // backend.add(import('@nestor/plugin-nestor-backend-module-pulumi'));
 // backend.add(import('@nestor/plugin-nestor-backend-module-terraform'));
