@@ -18,13 +18,24 @@ const host = option('host', '127.0.0.1');
 const port = Number(option('port', process.env.DYNALITE_PORT || '4567'));
 const path = option('path', undefined);
 
-const server = dynalite({ path, createTableMs: 50, deleteTableMs: 50, updateTableMs: 50 });
+const server = dynalite({
+  path,
+  createTableMs: 50,
+  deleteTableMs: 50,
+  updateTableMs: 50,
+});
 server.on('error', error => {
-  console.error(`dynalite could not listen on ${host}:${port}: ${error.message}`);
+  console.error(
+    `dynalite could not listen on ${host}:${port}: ${error.message}`,
+  );
   process.exit(1);
 });
 server.listen(port, host, () => {
-  console.log(`dynalite listening on http://${host}:${port} (${path ? `data in ${path}` : 'in memory'}); Ctrl-C stops it`);
+  console.log(
+    `dynalite listening on http://${host}:${port} (${
+      path ? `data in ${path}` : 'in memory'
+    }); Ctrl-C stops it`,
+  );
 });
 
 for (const signal of ['SIGINT', 'SIGTERM']) {

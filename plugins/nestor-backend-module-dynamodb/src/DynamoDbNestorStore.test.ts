@@ -1,5 +1,5 @@
 import { runNestorStoreContractTests } from '@nestor/plugin-nestor-node/testUtils';
-import { startDynalite, TestDynalite } from './testing/startDynalite';
+import { startDynalite, TestDynalite } from './__testUtils__/startDynalite';
 
 let dynalite: TestDynalite;
 

@@ -8,7 +8,10 @@ import { DynamoDbStoreMetrics } from './client/DynamoDbStoreMetrics';
 import { RetryOptions, RetryPolicy } from './client/RetryPolicy';
 import { TableClient } from './client/TableClient';
 import { readDynamoDbStoreConfig } from './config/readDynamoDbStoreConfig';
-import { MigrationLockOptions, MigrationRunner } from './migrations/MigrationRunner';
+import {
+  MigrationLockOptions,
+  MigrationRunner,
+} from './migrations/MigrationRunner';
 import { migrations as defaultMigrations } from './migrations/migrations';
 import { DynamoDbMigration } from './migrations/types';
 import { DynamoDbCatalogStore } from './parts/DynamoDbCatalogStore';
@@ -60,9 +63,14 @@ export class DynamoDbNestorStore implements NestorStore {
   readonly #client: DynamoDBClient;
 
   /** Reads `nestor.storage.dynamodb`, takes credentials from Backstage's AWS config (`aws.*`) or the default chain, and starts. */
-  static async fromConfig(config: Config, options: { logger: LoggerService; metrics?: MetricsService }): Promise<DynamoDbNestorStore> {
+  static async fromConfig(
+    config: Config,
+    options: { logger: LoggerService; metrics?: MetricsService },
+  ): Promise<DynamoDbNestorStore> {
     const settings = readDynamoDbStoreConfig(config);
-    const credentials = await DefaultAwsCredentialsManager.fromConfig(config).getCredentialProvider(
+    const credentials = await DefaultAwsCredentialsManager.fromConfig(
+      config,
+    ).getCredentialProvider(
       settings.accountId ? { accountId: settings.accountId } : undefined,
     );
     const client = new DynamoDBClient({
@@ -72,7 +80,9 @@ export class DynamoDbNestorStore implements NestorStore {
       maxAttempts: 1,
     });
     options.logger.info(
-      `DynamoDB store: table "${settings.tableName}" in ${settings.region}${settings.endpoint ? ` at ${settings.endpoint}` : ''}`,
+      `DynamoDB store: table "${settings.tableName}" in ${settings.region}${
+        settings.endpoint ? ` at ${settings.endpoint}` : ''
+      }`,
     );
     return DynamoDbNestorStore.create({
       client,
@@ -86,7 +96,9 @@ export class DynamoDbNestorStore implements NestorStore {
   }
 
   /** Checks (or creates) the table, runs pending migrations and returns the store. */
-  static async create(options: DynamoDbNestorStoreOptions): Promise<DynamoDbNestorStore> {
+  static async create(
+    options: DynamoDbNestorStoreOptions,
+  ): Promise<DynamoDbNestorStore> {
     const metrics = DynamoDbStoreMetrics.create({ metrics: options.metrics });
     const retry = RetryPolicy.create({ retry: options.retry, metrics });
     await ensureTable({
@@ -96,7 +108,11 @@ export class DynamoDbNestorStore implements NestorStore {
       create: options.createTable ?? false,
       logger: options.logger,
     });
-    const table = TableClient.create({ client: options.client, tableName: options.tableName, retry });
+    const table = TableClient.create({
+      client: options.client,
+      tableName: options.tableName,
+      retry,
+    });
     await MigrationRunner.create({
       table,
       migrations: options.migrations ?? defaultMigrations,
@@ -106,7 +122,11 @@ export class DynamoDbNestorStore implements NestorStore {
     return new DynamoDbNestorStore(options, table, metrics);
   }
 
-  private constructor(options: DynamoDbNestorStoreOptions, table: TableClient, metrics: DynamoDbStoreMetrics) {
+  private constructor(
+    options: DynamoDbNestorStoreOptions,
+    table: TableClient,
+    metrics: DynamoDbStoreMetrics,
+  ) {
     this.#table = table;
     this.#client = options.client;
     this.metrics = metrics;

@@ -7,8 +7,13 @@
  * table by a second store (another replica's view).
  */
 import path from 'node:path';
-import { mockCredentials, mockServices, startTestBackend } from '@backstage/backend-test-utils';
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+// eslint-disable-next-line @backstage/no-mixed-plugin-imports -- the module is tested inside the real plugin
 import nestorPlugin from '@nestor/plugin-nestor-backend';
 import nestorModuleCrossplane from '@nestor/plugin-nestor-backend-module-crossplane';
 import { Deployment } from '@nestor/plugin-nestor-common';
@@ -16,7 +21,7 @@ import { ownershipUserInfoServiceFactory } from '@nestor/test-utils';
 import request from 'supertest';
 import { DynamoDbNestorStore } from './DynamoDbNestorStore';
 import nestorModuleDynamoDbStore from './index';
-import { startDynalite, TestDynalite } from './testing/startDynalite';
+import { startDynalite, TestDynalite } from './__testUtils__/startDynalite';
 
 jest.setTimeout(120_000);
 
@@ -24,7 +29,11 @@ const JANE = 'user:default/jane';
 const JANE_TOKEN = mockCredentials.user.token(JANE);
 const examples = path.resolve(__dirname, '../../../examples');
 
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
+async function waitFor<T>(
+  what: string,
+  probe: () => Promise<T | undefined>,
+  timeoutMs = 30_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();
@@ -48,23 +57,48 @@ describe('nestorModuleDynamoDbStore in the Nestor backend', () => {
         nestorModuleCrossplane,
         nestorModuleDynamoDbStore,
         mockServices.permissions.factory(),
-        ownershipUserInfoServiceFactory({ [JANE]: [JANE, 'group:default/team-payments'] }),
+        ownershipUserInfoServiceFactory({
+          [JANE]: [JANE, 'group:default/team-payments'],
+        }),
         catalogServiceMock.factory(),
         mockServices.rootConfig.factory({
           data: {
             // static keys for the local endpoint, through Backstage's AWS config
-            aws: { mainAccount: { accessKeyId: 'dynalite-access-key', secretAccessKey: 'dynalite-secret-key' } },
+            aws: {
+              mainAccount: {
+                accessKeyId: 'dynalite-access-key',
+                secretAccessKey: 'dynalite-secret-key',
+              },
+            },
             nestor: {
-              storage: { type: 'dynamodb', dynamodb: { tableName, region: 'local', endpoint: dynalite.endpoint, createTable: true } },
+              storage: {
+                type: 'dynamodb',
+                dynamodb: {
+                  tableName,
+                  region: 'local',
+                  endpoint: dynalite.endpoint,
+                  createTable: true,
+                },
+              },
               sources: [{ id: 'examples', path: examples }],
-              sync: { schedule: { frequency: { hours: 1 }, timeout: { minutes: 1 } } },
-              coordinator: { pollIntervalMs: 50, backoffMs: 50, maxAttempts: 1 },
+              sync: {
+                schedule: { frequency: { hours: 1 }, timeout: { minutes: 1 } },
+              },
+              coordinator: {
+                pollIntervalMs: 50,
+                backoffMs: 50,
+                maxAttempts: 1,
+              },
             },
           },
         }),
       ],
     });
-    replica = await DynamoDbNestorStore.create({ client: dynalite.client(), tableName, logger: mockServices.logger.mock() });
+    replica = await DynamoDbNestorStore.create({
+      client: dynalite.client(),
+      tableName,
+      logger: mockServices.logger.mock(),
+    });
   });
 
   afterAll(async () => {
@@ -79,16 +113,37 @@ describe('nestorModuleDynamoDbStore in the Nestor backend', () => {
     expect(ready.body.checks.store).toMatchObject({ status: 'ok' });
 
     const vpc = await waitFor('the network-vpc item', async () => {
-      const res = await request(backend.server).get('/api/nestor/catalog/network-vpc').set('Authorization', `Bearer ${JANE_TOKEN}`);
+      const res = await request(backend.server)
+        .get('/api/nestor/catalog/network-vpc')
+        .set('Authorization', `Bearer ${JANE_TOKEN}`);
       return res.status === 200 ? res.body : undefined;
     });
-    expect(vpc.definition.spec).toMatchObject({ type: 'network.vpc', engine: 'crossplane' });
-    expect((await replica.catalog.getItem('network-vpc'))?.definition).toEqual(vpc.definition);
-    expect((await replica.teams.listTeams()).map(t => t.id)).toEqual(['team-checkout', 'team-data', 'team-payments', 'team-platform']);
-    expect(await replica.sources.getSourceStatus('examples')).toMatchObject({ id: 'examples', status: expect.stringMatching(/ok|partial/) });
-    expect((await replica.policies.listPolicySets()).map(s => s.sourceId)).toEqual(['examples']);
+    expect(vpc.definition.spec).toMatchObject({
+      type: 'network.vpc',
+      engine: 'crossplane',
+    });
+    expect((await replica.catalog.getItem('network-vpc'))?.definition).toEqual(
+      vpc.definition,
+    );
+    expect((await replica.teams.listTeams()).map(t => t.id)).toEqual([
+      'team-checkout',
+      'team-data',
+      'team-payments',
+      'team-platform',
+    ]);
+    expect(await replica.sources.getSourceStatus('examples')).toMatchObject({
+      id: 'examples',
+      status: expect.stringMatching(/ok|partial/),
+    });
+    expect(
+      (await replica.policies.listPolicySets()).map(s => s.sourceId),
+    ).toEqual(['examples']);
     // the sync's catalog events are in the table's log
-    const logged = await replica.events.readAfter({ afterId: 0, limit: 1000, types: ['catalog.updated'] });
+    const logged = await replica.events.readAfter({
+      afterId: 0,
+      limit: 1000,
+      types: ['catalog.updated'],
+    });
     expect(logged.map(e => e.ref)).toContain('network-vpc');
   });
 
@@ -97,7 +152,14 @@ describe('nestorModuleDynamoDbStore in the Nestor backend', () => {
       .post('/api/nestor/deploy')
       .set('Authorization', `Bearer ${JANE_TOKEN}`)
       .set('Idempotency-Key', 'vpc-1')
-      .send({ team: 'team-payments', environment: 'dev', name: 'main-vpc', resource: 'network-vpc', version: '^1.2.0', parameters: { region: 'eu-west-1', cidrBlock: '10.0.0.0/16' } });
+      .send({
+        team: 'team-payments',
+        environment: 'dev',
+        name: 'main-vpc',
+        resource: 'network-vpc',
+        version: '^1.2.0',
+        parameters: { region: 'eu-west-1', cidrBlock: '10.0.0.0/16' },
+      });
     expect(accepted.status).toBe(202);
     const created = accepted.body as Deployment;
     expect(created.ref).toBe('team-payments/dev/main-vpc');
@@ -107,26 +169,53 @@ describe('nestorModuleDynamoDbStore in the Nestor backend', () => {
       .post('/api/nestor/deploy')
       .set('Authorization', `Bearer ${JANE_TOKEN}`)
       .set('Idempotency-Key', 'vpc-1')
-      .send({ team: 'team-payments', environment: 'dev', name: 'main-vpc', resource: 'network-vpc', version: '^1.2.0', parameters: { region: 'eu-west-1', cidrBlock: '10.0.0.0/16' } });
+      .send({
+        team: 'team-payments',
+        environment: 'dev',
+        name: 'main-vpc',
+        resource: 'network-vpc',
+        version: '^1.2.0',
+        parameters: { region: 'eu-west-1', cidrBlock: '10.0.0.0/16' },
+      });
     expect(again.body.id).toBe(created.id);
 
     // the coordinator moves it on (optimistic updates, leases); the GitOps repo of the example team is not reachable here
-    const moved = await waitFor('the coordinator to move the deployment', async () => {
-      const stored = await replica.deployments.get(created.id);
-      return stored && stored.version > 0 ? stored : undefined;
-    });
+    const moved = await waitFor(
+      'the coordinator to move the deployment',
+      async () => {
+        const stored = await replica.deployments.get(created.id);
+        return stored && stored.version > 0 ? stored : undefined;
+      },
+    );
     expect(moved.history.length).toBeGreaterThan(1);
-    const viaApi = await request(backend.server).get(`/api/nestor/deployments/${created.id}`).set('Authorization', `Bearer ${JANE_TOKEN}`);
+    const viaApi = await request(backend.server)
+      .get(`/api/nestor/deployments/${created.id}`)
+      .set('Authorization', `Bearer ${JANE_TOKEN}`);
     expect(viaApi.status).toBe(200);
     expect(viaApi.body.ref).toBe('team-payments/dev/main-vpc');
-    expect((await replica.deployments.getByRef('team-payments/dev/main-vpc'))?.id).toBe(created.id);
+    expect(
+      (await replica.deployments.getByRef('team-payments/dev/main-vpc'))?.id,
+    ).toBe(created.id);
 
     const usage = await replica.teams.getQuotaUsage('team-payments');
-    expect(usage.find(r => r.environment === 'dev' && r.scope === '*')?.deployments).toBe(1);
+    expect(
+      usage.find(r => r.environment === 'dev' && r.scope === '*')?.deployments,
+    ).toBe(1);
 
-    const events = await replica.events.readAfter({ afterId: 0, limit: 1000, teams: ['team-payments'], types: ['deployment.created', 'deployment.phase'] });
-    expect(events.filter(e => e.ref === 'team-payments/dev/main-vpc').map(e => e.type)).toContain('deployment.created');
-    const ids = (await replica.events.readAfter({ afterId: 0, limit: 1000 })).map(e => e.id);
+    const events = await replica.events.readAfter({
+      afterId: 0,
+      limit: 1000,
+      teams: ['team-payments'],
+      types: ['deployment.created', 'deployment.phase'],
+    });
+    expect(
+      events
+        .filter(e => e.ref === 'team-payments/dev/main-vpc')
+        .map(e => e.type),
+    ).toContain('deployment.created');
+    const ids = (
+      await replica.events.readAfter({ afterId: 0, limit: 1000 })
+    ).map(e => e.id);
     expect(ids).toEqual(Array.from({ length: ids.length }, (_, i) => i + 1));
   });
 });

@@ -1,4 +1,7 @@
-import { coreServices, createBackendModule } from '@backstage/backend-plugin-api';
+import {
+  coreServices,
+  createBackendModule,
+} from '@backstage/backend-plugin-api';
 import { metricsServiceRef } from '@backstage/backend-plugin-api/alpha';
 import { nestorStoreExtensionPoint } from '@nestor/plugin-nestor-node';
 import { DynamoDbNestorStore } from './DynamoDbNestorStore';
@@ -25,7 +28,10 @@ export const nestorModuleDynamoDbStore = createBackendModule({
         stores.setStore({
           type: 'dynamodb',
           factory: async () => {
-            const store = await DynamoDbNestorStore.fromConfig(config, { logger: logger.child({ store: 'dynamodb' }), metrics });
+            const store = await DynamoDbNestorStore.fromConfig(config, {
+              logger: logger.child({ store: 'dynamodb' }),
+              metrics,
+            });
             lifecycle.addShutdownHook(() => store.close());
             return store;
           },

@@ -1,4 +1,8 @@
-import type { MetricsService, MetricsServiceCounter, MetricsServiceHistogram } from '@backstage/backend-plugin-api/alpha';
+import type {
+  MetricsService,
+  MetricsServiceCounter,
+  MetricsServiceHistogram,
+} from '@backstage/backend-plugin-api/alpha';
 
 /** Totals since the store started, per DynamoDB operation. @public */
 export interface DynamoDbStoreMetricsSnapshot {
@@ -20,35 +24,51 @@ type Attributes = { operation: string; reason?: string };
  * @public
  */
 export class DynamoDbStoreMetrics {
-  readonly #totals: DynamoDbStoreMetricsSnapshot = { requests: {}, throttles: {}, retries: {}, failures: {} };
+  readonly #totals: DynamoDbStoreMetricsSnapshot = {
+    requests: {},
+    throttles: {},
+    retries: {},
+    failures: {},
+  };
   readonly #requests?: MetricsServiceCounter<Attributes>;
   readonly #throttles?: MetricsServiceCounter<Attributes>;
   readonly #retries?: MetricsServiceCounter<Attributes>;
   readonly #failures?: MetricsServiceCounter<Attributes>;
   readonly #duration?: MetricsServiceHistogram<Attributes>;
 
-  static create(options: { metrics?: MetricsService } = {}): DynamoDbStoreMetrics {
+  static create(
+    options: { metrics?: MetricsService } = {},
+  ): DynamoDbStoreMetrics {
     return new DynamoDbStoreMetrics(options.metrics);
   }
 
   private constructor(metrics?: MetricsService) {
     if (metrics) {
       this.#requests = metrics.createCounter('nestor.store.dynamodb.requests', {
-        description: 'DynamoDB requests sent by the Nestor store, retries included',
+        description:
+          'DynamoDB requests sent by the Nestor store, retries included',
       });
-      this.#throttles = metrics.createCounter('nestor.store.dynamodb.throttles', {
-        description: 'DynamoDB requests refused for throughput (or batch items left unprocessed)',
-      });
+      this.#throttles = metrics.createCounter(
+        'nestor.store.dynamodb.throttles',
+        {
+          description:
+            'DynamoDB requests refused for throughput (or batch items left unprocessed)',
+        },
+      );
       this.#retries = metrics.createCounter('nestor.store.dynamodb.retries', {
         description: 'DynamoDB requests retried after a backoff',
       });
       this.#failures = metrics.createCounter('nestor.store.dynamodb.failures', {
-        description: 'DynamoDB calls that failed after every retry (conditional check failures excluded)',
+        description:
+          'DynamoDB calls that failed after every retry (conditional check failures excluded)',
       });
-      this.#duration = metrics.createHistogram('nestor.store.dynamodb.request.duration', {
-        description: 'Duration of one DynamoDB request',
-        unit: 'ms',
-      });
+      this.#duration = metrics.createHistogram(
+        'nestor.store.dynamodb.request.duration',
+        {
+          description: 'Duration of one DynamoDB request',
+          unit: 'ms',
+        },
+      );
     }
   }
 

@@ -7,19 +7,25 @@ import { InputError } from '@backstage/errors';
  */
 export const KeysetCursor = {
   encode(lastKey: string): string {
-    return Buffer.from(JSON.stringify({ after: lastKey }), 'utf8').toString('base64url');
+    return Buffer.from(JSON.stringify({ after: lastKey }), 'utf8').toString(
+      'base64url',
+    );
   },
 
   /** The key after which the next page starts; an InputError when unreadable. */
   decode(cursor: string): string {
     try {
-      const parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+      const parsed = JSON.parse(
+        Buffer.from(cursor, 'base64url').toString('utf8'),
+      );
       if (parsed && typeof parsed.after === 'string') {
         return parsed.after;
       }
     } catch {
       // reported below
     }
-    throw new InputError(`Invalid cursor "${cursor}": pass the nextCursor of a previous page`);
+    throw new InputError(
+      `Invalid cursor "${cursor}": pass the nextCursor of a previous page`,
+    );
   },
 };

@@ -11,10 +11,25 @@ export interface RetryOptions {
 }
 
 /** The default {@link RetryOptions}. @public */
-export const DEFAULT_RETRY_OPTIONS: RetryOptions = { maxAttempts: 8, baseDelayMs: 25, maxDelayMs: 2000 };
+export const DEFAULT_RETRY_OPTIONS: RetryOptions = {
+  maxAttempts: 8,
+  baseDelayMs: 25,
+  maxDelayMs: 2000,
+};
 
-const THROTTLING = new Set(['ProvisionedThroughputExceededException', 'ThrottlingException', 'RequestLimitExceeded']);
-const TRANSIENT = new Set(['InternalServerError', 'ServiceUnavailable', 'TimeoutError', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT']);
+const THROTTLING = new Set([
+  'ProvisionedThroughputExceededException',
+  'ThrottlingException',
+  'RequestLimitExceeded',
+]);
+const TRANSIENT = new Set([
+  'InternalServerError',
+  'ServiceUnavailable',
+  'TimeoutError',
+  'ECONNRESET',
+  'EPIPE',
+  'ETIMEDOUT',
+]);
 
 /** The error's name (or code, for network errors). */
 function errorName(error: unknown): string {
@@ -28,8 +43,11 @@ export function isThrottling(error: unknown): boolean {
 }
 
 function isTransient(error: unknown): boolean {
-  const status = (error as { $metadata?: { httpStatusCode?: number } })?.$metadata?.httpStatusCode;
-  return TRANSIENT.has(errorName(error)) || (status !== undefined && status >= 500);
+  const status = (error as { $metadata?: { httpStatusCode?: number } })
+    ?.$metadata?.httpStatusCode;
+  return (
+    TRANSIENT.has(errorName(error)) || (status !== undefined && status >= 500)
+  );
 }
 
 /** Thrown when a batch still has unprocessed items after every retry. */
@@ -54,18 +72,30 @@ export class RetryPolicy {
     metrics: DynamoDbStoreMetrics;
     sleep?: (ms: number) => Promise<void>;
   }): RetryPolicy {
-    return new RetryPolicy({ ...DEFAULT_RETRY_OPTIONS, ...options.retry }, options.metrics, options.sleep);
+    return new RetryPolicy(
+      { ...DEFAULT_RETRY_OPTIONS, ...options.retry },
+      options.metrics,
+      options.sleep,
+    );
   }
 
-  private constructor(options: RetryOptions, metrics: DynamoDbStoreMetrics, sleep?: (ms: number) => Promise<void>) {
+  private constructor(
+    options: RetryOptions,
+    metrics: DynamoDbStoreMetrics,
+    sleep?: (ms: number) => Promise<void>,
+  ) {
     this.#options = options;
     this.#metrics = metrics;
-    this.#sleep = sleep ?? (ms => new Promise(resolve => setTimeout(resolve, ms)));
+    this.#sleep =
+      sleep ?? (ms => new Promise(resolve => setTimeout(resolve, ms)));
   }
 
   /** The backoff before retry number `attempt` (1-based): uniform in [0, ceiling]. */
   delayFor(attempt: number): number {
-    const ceiling = Math.min(this.#options.maxDelayMs, this.#options.baseDelayMs * 2 ** (attempt - 1));
+    const ceiling = Math.min(
+      this.#options.maxDelayMs,
+      this.#options.baseDelayMs * 2 ** (attempt - 1),
+    );
     return Math.random() * ceiling;
   }
 
@@ -101,10 +131,15 @@ export class RetryPolicy {
    * way of throttling batches): `call` gets what is left and returns what is
    * still left; each round with leftovers counts as a throttle and backs off.
    */
-  async drain<T>(operation: string, items: T[], call: (items: T[]) => Promise<T[]>): Promise<void> {
+  async drain<T>(
+    operation: string,
+    items: T[],
+    call: (items: T[]) => Promise<T[]>,
+  ): Promise<void> {
     let left = items;
     for (let round = 1; left.length > 0; round++) {
-      left = await this.run(operation, () => call(left));
+      const pending = left;
+      left = await this.run(operation, () => call(pending));
       if (left.length === 0) {
         return;
       }

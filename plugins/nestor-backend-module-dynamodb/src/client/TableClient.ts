@@ -34,7 +34,9 @@ const BATCH_WRITE_SIZE = 25;
 
 /** True when a conditional write was refused because its condition failed. */
 export function isConditionalCheckFailed(error: unknown): boolean {
-  return (error as { name?: string })?.name === 'ConditionalCheckFailedException';
+  return (
+    (error as { name?: string })?.name === 'ConditionalCheckFailedException'
+  );
 }
 
 function chunks<T>(list: T[], size: number): T[][] {
@@ -55,11 +57,19 @@ export class TableClient {
   readonly #doc: DynamoDBDocumentClient;
   readonly #retry: RetryPolicy;
 
-  static create(options: { client: DynamoDBClient; tableName: string; retry: RetryPolicy }): TableClient {
+  static create(options: {
+    client: DynamoDBClient;
+    tableName: string;
+    retry: RetryPolicy;
+  }): TableClient {
     return new TableClient(options.client, options.tableName, options.retry);
   }
 
-  private constructor(client: DynamoDBClient, tableName: string, retry: RetryPolicy) {
+  private constructor(
+    client: DynamoDBClient,
+    tableName: string,
+    retry: RetryPolicy,
+  ) {
     this.tableName = tableName;
     this.#retry = retry;
     this.#doc = DynamoDBDocumentClient.from(client, {
@@ -67,9 +77,18 @@ export class TableClient {
     });
   }
 
-  async get(key: Key, options: { consistent?: boolean } = {}): Promise<Item | undefined> {
+  async get(
+    key: Key,
+    options: { consistent?: boolean } = {},
+  ): Promise<Item | undefined> {
     const out = await this.#retry.run('GetItem', () =>
-      this.#doc.send(new GetCommand({ TableName: this.tableName, Key: key, ConsistentRead: options.consistent ?? true })),
+      this.#doc.send(
+        new GetCommand({
+          TableName: this.tableName,
+          Key: key,
+          ConsistentRead: options.consistent ?? true,
+        }),
+      ),
     );
     return out.Item;
   }
@@ -88,9 +107,13 @@ export class TableClient {
     );
   }
 
-  async update(input: Omit<UpdateCommandInput, 'TableName'>): Promise<Item | undefined> {
+  async update(
+    input: Omit<UpdateCommandInput, 'TableName'>,
+  ): Promise<Item | undefined> {
     const out = await this.#retry.run('UpdateItem', () =>
-      this.#doc.send(new UpdateCommand({ TableName: this.tableName, ...input })),
+      this.#doc.send(
+        new UpdateCommand({ TableName: this.tableName, ...input }),
+      ),
     );
     return out.Attributes;
   }
@@ -111,7 +134,9 @@ export class TableClient {
 
   /** One page of a query. */
   async query(input: QueryInput): Promise<{ items: Item[]; lastKey?: Item }> {
-    const out = await this.#retry.run('Query', () => this.#doc.send(new QueryCommand({ TableName: this.tableName, ...input })));
+    const out = await this.#retry.run('Query', () =>
+      this.#doc.send(new QueryCommand({ TableName: this.tableName, ...input })),
+    );
     return { items: out.Items ?? [], lastKey: out.LastEvaluatedKey };
   }
 
@@ -135,7 +160,11 @@ export class TableClient {
   }
 
   /** Every item of one partition of an index, in sort key order. */
-  async queryIndexPartition(index: IndexSpec, pk: string, options: { projection?: string; names?: Record<string, string> } = {}): Promise<Item[]> {
+  async queryIndexPartition(
+    index: IndexSpec,
+    pk: string,
+    options: { projection?: string; names?: Record<string, string> } = {},
+  ): Promise<Item[]> {
     return this.queryAll({
       IndexName: index.name,
       KeyConditionExpression: '#pk = :pk',
@@ -146,8 +175,13 @@ export class TableClient {
   }
 
   /** Reads many items by key (consistent reads); missing keys are skipped, order is not kept. */
-  async batchGet(keysToRead: Key[], options: { projection?: string; names?: Record<string, string> } = {}): Promise<Item[]> {
-    const unique = [...new Map(keysToRead.map(k => [`${k.PK}\u0000${k.SK}`, k])).values()];
+  async batchGet(
+    keysToRead: Key[],
+    options: { projection?: string; names?: Record<string, string> } = {},
+  ): Promise<Item[]> {
+    const unique = [
+      ...new Map(keysToRead.map(k => [`${k.PK}\u0000${k.SK}`, k])).values(),
+    ];
     const found: Item[] = [];
     for (const chunk of chunks(unique, BATCH_GET_SIZE)) {
       await this.#retry.drain('BatchGetItem', chunk, async left => {
@@ -178,7 +212,11 @@ export class TableClient {
     ];
     for (const chunk of chunks(requests, BATCH_WRITE_SIZE)) {
       await this.#retry.drain('BatchWriteItem', chunk, async left => {
-        const out = await this.#doc.send(new BatchWriteCommand({ RequestItems: { [this.tableName]: left as any } }));
+        const out = await this.#doc.send(
+          new BatchWriteCommand({
+            RequestItems: { [this.tableName]: left as any },
+          }),
+        );
         return (out.UnprocessedItems?.[this.tableName] ?? []) as Item[];
       });
     }

@@ -33,20 +33,34 @@ export interface MergedQuery {
  * index that share a sort key format, merged in ascending sort key order.
  * Every partition is read only as far as it can contribute to the result.
  */
-export async function queryMerged(table: TableClient, query: MergedQuery): Promise<Item[]> {
+export async function queryMerged(
+  table: TableClient,
+  query: MergedQuery,
+): Promise<Item[]> {
   if (query.limit <= 0 || query.partitions.length === 0) {
     return [];
   }
   const pageSize = Math.min(1000, Math.max(query.limit, 50));
   const perPartition = await Promise.all(
     query.partitions.map(async ({ index, pk, filter }) => {
-      const filters = [query.filter, filter].filter((f): f is MergedFilter => f !== undefined);
-      const names: Record<string, string> = Object.assign({ '#pk': index.pk }, ...filters.map(f => f.names));
-      const values: Record<string, unknown> = Object.assign({ ':pk': pk }, ...filters.map(f => f.values));
+      const filters = [query.filter, filter].filter(
+        (f): f is MergedFilter => f !== undefined,
+      );
+      const names: Record<string, string> = Object.assign(
+        { '#pk': index.pk },
+        ...filters.map(f => f.names),
+      );
+      const values: Record<string, unknown> = Object.assign(
+        { ':pk': pk },
+        ...filters.map(f => f.values),
+      );
       let keyCondition = '#pk = :pk';
       if (query.between !== undefined) {
         names['#sk'] = index.sk;
-        Object.assign(values, { ':from': query.between.from, ':to': query.between.to });
+        Object.assign(values, {
+          ':from': query.between.from,
+          ':to': query.between.to,
+        });
         keyCondition += ' AND #sk BETWEEN :from AND :to';
       } else if (query.after !== undefined) {
         names['#sk'] = index.sk;
@@ -57,12 +71,17 @@ export async function queryMerged(table: TableClient, query: MergedQuery): Promi
       for await (const page of table.queryPages({
         IndexName: index.name,
         KeyConditionExpression: keyCondition,
-        FilterExpression: filters.length > 0 ? filters.map(f => `(${f.expression})`).join(' AND ') : undefined,
+        FilterExpression:
+          filters.length > 0
+            ? filters.map(f => `(${f.expression})`).join(' AND ')
+            : undefined,
         ExpressionAttributeNames: names,
         ExpressionAttributeValues: values,
         Limit: pageSize,
       })) {
-        found.push(...page.map(item => ({ item, sk: item[index.sk] as string })));
+        found.push(
+          ...page.map(item => ({ item, sk: item[index.sk] as string })),
+        );
         if (found.length >= query.limit) {
           break;
         }
@@ -72,7 +91,7 @@ export async function queryMerged(table: TableClient, query: MergedQuery): Promi
   );
   return perPartition
     .flat()
-    .sort((a, b) => (a.sk < b.sk ? -1 : a.sk > b.sk ? 1 : 0))
+    .sort((a, b) => Number(a.sk > b.sk) - Number(a.sk < b.sk))
     .slice(0, query.limit)
     .map(entry => entry.item);
 }

@@ -1,7 +1,10 @@
 import { ConfigReader } from '@backstage/config';
 import { readDynamoDbStoreConfig } from './readDynamoDbStoreConfig';
 
-const read = (dynamodb: unknown) => readDynamoDbStoreConfig(new ConfigReader({ nestor: { storage: { type: 'dynamodb', dynamodb } } }));
+const read = (dynamodb: unknown) =>
+  readDynamoDbStoreConfig(
+    new ConfigReader({ nestor: { storage: { type: 'dynamodb', dynamodb } } }),
+  );
 
 describe('readDynamoDbStoreConfig', () => {
   it('applies defaults to a minimal block', () => {
@@ -41,7 +44,13 @@ describe('readDynamoDbStoreConfig', () => {
   it('names every bad key at once', () => {
     let message = '';
     try {
-      read({ tableName: 'x', endpoint: 'localhost:4567', createTable: 'maybe', eventHoleGraceSeconds: 0, retry: { maxAttempts: 1.5 } });
+      read({
+        tableName: 'x',
+        endpoint: 'localhost:4567',
+        createTable: 'maybe',
+        eventHoleGraceSeconds: 0,
+        retry: { maxAttempts: 1.5 },
+      });
     } catch (error) {
       message = (error as Error).message;
     }
@@ -51,14 +60,20 @@ describe('readDynamoDbStoreConfig', () => {
       '  - nestor.storage.dynamodb.tableName: "x" is not a DynamoDB table name (3-255 of a-z, A-Z, 0-9, _ . -)',
       '  - nestor.storage.dynamodb.region: required, e.g. eu-west-1 (any value for a local endpoint)',
       '  - nestor.storage.dynamodb.endpoint: "localhost:4567" is not an http(s) URL',
-      expect.stringMatching(/^ {2}- nestor\.storage\.dynamodb\.createTable: .*boolean/),
+      expect.stringMatching(
+        /^ {2}- nestor\.storage\.dynamodb\.createTable: .*boolean/,
+      ),
       '  - nestor.storage.dynamodb.eventHoleGraceSeconds: must be a positive number of seconds',
       '  - nestor.storage.dynamodb.retry.maxAttempts: must be a positive integer',
     ]);
   });
 
   it('asks for the block when the store type is dynamodb but the block is missing', () => {
-    expect(() => readDynamoDbStoreConfig(new ConfigReader({ nestor: { storage: { type: 'dynamodb' } } }))).toThrow(
+    expect(() =>
+      readDynamoDbStoreConfig(
+        new ConfigReader({ nestor: { storage: { type: 'dynamodb' } } }),
+      ),
+    ).toThrow(
       'nestor.storage.dynamodb.tableName: required when nestor.storage.type is "dynamodb"',
     );
   });

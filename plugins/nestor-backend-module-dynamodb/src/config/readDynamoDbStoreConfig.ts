@@ -26,7 +26,10 @@ export function readDynamoDbStoreConfig(config: Config): DynamoDbStoreConfig {
   const problems: string[] = [];
   const block = config.getOptionalConfig('nestor.storage.dynamodb');
   const at = (key: string) => `nestor.storage.dynamodb.${key}`;
-  const read = <T>(key: string, get: (c: Config, k: string) => T | undefined): T | undefined => {
+  const read = <T>(
+    key: string,
+    get: (c: Config, k: string) => T | undefined,
+  ): T | undefined => {
     try {
       return block ? get(block, key) : undefined;
     } catch (error) {
@@ -37,23 +40,37 @@ export function readDynamoDbStoreConfig(config: Config): DynamoDbStoreConfig {
 
   const tableName = read('tableName', (c, k) => c.getOptionalString(k));
   if (tableName === undefined) {
-    problems.push(`${at('tableName')}: required when nestor.storage.type is "dynamodb"`);
+    problems.push(
+      `${at('tableName')}: required when nestor.storage.type is "dynamodb"`,
+    );
   } else if (!TABLE_NAME.test(tableName)) {
-    problems.push(`${at('tableName')}: "${tableName}" is not a DynamoDB table name (3-255 of a-z, A-Z, 0-9, _ . -)`);
+    problems.push(
+      `${at(
+        'tableName',
+      )}: "${tableName}" is not a DynamoDB table name (3-255 of a-z, A-Z, 0-9, _ . -)`,
+    );
   }
   const region = read('region', (c, k) => c.getOptionalString(k));
   if (!region) {
-    problems.push(`${at('region')}: required, e.g. eu-west-1 (any value for a local endpoint)`);
+    problems.push(
+      `${at(
+        'region',
+      )}: required, e.g. eu-west-1 (any value for a local endpoint)`,
+    );
   }
   const endpoint = read('endpoint', (c, k) => c.getOptionalString(k));
   if (endpoint !== undefined && !/^https?:\/\/[^/\s]+/.test(endpoint)) {
     problems.push(`${at('endpoint')}: "${endpoint}" is not an http(s) URL`);
   }
-  const createTable = read('createTable', (c, k) => c.getOptionalBoolean(k)) ?? false;
+  const createTable =
+    read('createTable', (c, k) => c.getOptionalBoolean(k)) ?? false;
   const accountId = read('accountId', (c, k) => c.getOptionalString(k));
-  const graceSeconds = read('eventHoleGraceSeconds', (c, k) => c.getOptionalNumber(k)) ?? 30;
+  const graceSeconds =
+    read('eventHoleGraceSeconds', (c, k) => c.getOptionalNumber(k)) ?? 30;
   if (!(graceSeconds > 0)) {
-    problems.push(`${at('eventHoleGraceSeconds')}: must be a positive number of seconds`);
+    problems.push(
+      `${at('eventHoleGraceSeconds')}: must be a positive number of seconds`,
+    );
   }
   const retry: Partial<RetryOptions> = {};
   for (const key of ['maxAttempts', 'baseDelayMs', 'maxDelayMs'] as const) {
@@ -66,7 +83,9 @@ export function readDynamoDbStoreConfig(config: Config): DynamoDbStoreConfig {
   }
 
   if (problems.length > 0) {
-    throw new Error(`Invalid DynamoDB store configuration:\n  - ${problems.join('\n  - ')}`);
+    throw new Error(
+      `Invalid DynamoDB store configuration:\n  - ${problems.join('\n  - ')}`,
+    );
   }
   return {
     tableName: tableName!,

@@ -3,7 +3,7 @@ import { DynamoDbStoreMetrics } from '../client/DynamoDbStoreMetrics';
 import { RetryPolicy } from '../client/RetryPolicy';
 import { TableClient } from '../client/TableClient';
 import { keys } from '../schema/keys';
-import { startDynalite, TestDynalite } from '../testing/startDynalite';
+import { startDynalite, TestDynalite } from '../__testUtils__/startDynalite';
 import { MigrationRunner } from './MigrationRunner';
 import { migrations } from './migrations';
 import { DynamoDbMigration } from './types';
@@ -46,15 +46,25 @@ function countingMigrations(count: number): DynamoDbMigration[] {
 }
 
 function runner(table: TableClient, list: DynamoDbMigration[], lock = {}) {
-  return MigrationRunner.create({ table, migrations: list, logger: mockServices.logger.mock(), lock: { pollMs: 20, ...lock } });
+  return MigrationRunner.create({
+    table,
+    migrations: list,
+    logger: mockServices.logger.mock(),
+    lock: { pollMs: 20, ...lock },
+  });
 }
 
 describe('MigrationRunner', () => {
   it('brings a new table to the latest version with the shipped migrations', async () => {
     const table = await emptyTable();
     expect(await runner(table, migrations).run()).toBe(migrations.length);
-    expect(await table.get(keys.eventLog())).toMatchObject({ prunedThrough: 0, sealedThrough: 0 });
-    expect(await table.get(keys.schemaVersion())).toMatchObject({ version: migrations.length });
+    expect(await table.get(keys.eventLog())).toMatchObject({
+      prunedThrough: 0,
+      sealedThrough: 0,
+    });
+    expect(await table.get(keys.schemaVersion())).toMatchObject({
+      version: migrations.length,
+    });
     // running again changes nothing
     expect(await runner(table, migrations).run()).toBe(migrations.length);
   });
@@ -62,27 +72,48 @@ describe('MigrationRunner', () => {
   it('runs each migration once, in order, when eight replicas start at the same time', async () => {
     const table = await emptyTable();
     const list = countingMigrations(3);
-    const reached = await Promise.all(Array.from({ length: 8 }, () => runner(table, list).run()));
+    const reached = await Promise.all(
+      Array.from({ length: 8 }, () => runner(table, list).run()),
+    );
     expect(reached).toEqual(Array(8).fill(3));
-    expect(await table.get({ PK: 'TEST', SK: 'RUNS' })).toMatchObject({ m1: 1, m2: 1, m3: 1 });
+    expect(await table.get({ PK: 'TEST', SK: 'RUNS' })).toMatchObject({
+      m1: 1,
+      m2: 1,
+      m3: 1,
+    });
     expect(await table.get(keys.migrationLock())).toBeUndefined();
 
     // a later release adds a fourth migration: only that one runs
     const more = countingMigrations(4);
     await Promise.all([runner(table, more).run(), runner(table, more).run()]);
-    expect(await table.get({ PK: 'TEST', SK: 'RUNS' })).toMatchObject({ m1: 1, m2: 1, m3: 1, m4: 1 });
+    expect(await table.get({ PK: 'TEST', SK: 'RUNS' })).toMatchObject({
+      m1: 1,
+      m2: 1,
+      m3: 1,
+      m4: 1,
+    });
   }, 30_000);
 
   it('takes over the lock of a replica that died while migrating', async () => {
     const table = await emptyTable();
-    await table.put({ ...keys.migrationLock(), owner: 'dead-replica', expiresAt: Date.now() - 1 });
+    await table.put({
+      ...keys.migrationLock(),
+      owner: 'dead-replica',
+      expiresAt: Date.now() - 1,
+    });
     expect(await runner(table, countingMigrations(2)).run()).toBe(2);
   });
 
   it('waits for a live lock holder and gives up with a clear error after the wait limit', async () => {
     const table = await emptyTable();
-    await table.put({ ...keys.migrationLock(), owner: 'busy-replica', expiresAt: Date.now() + 60_000 });
-    await expect(runner(table, countingMigrations(1), { waitMs: 150 }).run()).rejects.toThrow(
+    await table.put({
+      ...keys.migrationLock(),
+      owner: 'busy-replica',
+      expiresAt: Date.now() + 60_000,
+    });
+    await expect(
+      runner(table, countingMigrations(1), { waitMs: 150 }).run(),
+    ).rejects.toThrow(
       /Timed out waiting for another replica to migrate DynamoDB table "nestor-test-\d+-\d+"/,
     );
     expect(await table.get({ PK: 'TEST', SK: 'RUNS' })).toBeUndefined();
@@ -99,6 +130,8 @@ describe('MigrationRunner', () => {
   it('refuses migrations that are not numbered 1, 2, 3 without gaps', async () => {
     const table = await emptyTable();
     const [one, , three] = countingMigrations(3);
-    expect(() => runner(table, [one, three])).toThrow('found 3 ("test step 3") at position 2');
+    expect(() => runner(table, [one, three])).toThrow(
+      'found 3 ("test step 3") at position 2',
+    );
   });
 });

@@ -16,7 +16,11 @@ export interface MigrationLockOptions {
   waitMs: number;
 }
 
-const DEFAULT_LOCK: MigrationLockOptions = { leaseMs: 60_000, pollMs: 500, waitMs: 600_000 };
+const DEFAULT_LOCK: MigrationLockOptions = {
+  leaseMs: 60_000,
+  pollMs: 500,
+  waitMs: 600_000,
+};
 
 /**
  * Brings the table to the latest schema version, safely from many replicas
@@ -42,16 +46,30 @@ export class MigrationRunner {
     logger: LoggerService;
     lock?: Partial<MigrationLockOptions>;
   }): MigrationRunner {
-    const sorted = [...options.migrations].sort((a, b) => a.version - b.version);
+    const sorted = [...options.migrations].sort(
+      (a, b) => a.version - b.version,
+    );
     sorted.forEach((m, i) => {
       if (m.version !== i + 1) {
-        throw new Error(`DynamoDB migrations must be numbered 1, 2, 3, … without gaps; found ${m.version} ("${m.name}") at position ${i + 1}`);
+        throw new Error(
+          `DynamoDB migrations must be numbered 1, 2, 3, … without gaps; found ${
+            m.version
+          } ("${m.name}") at position ${i + 1}`,
+        );
       }
     });
-    return new MigrationRunner(options.table, sorted, options.logger, { ...DEFAULT_LOCK, ...options.lock });
+    return new MigrationRunner(options.table, sorted, options.logger, {
+      ...DEFAULT_LOCK,
+      ...options.lock,
+    });
   }
 
-  private constructor(table: TableClient, migrations: DynamoDbMigration[], logger: LoggerService, lock: MigrationLockOptions) {
+  private constructor(
+    table: TableClient,
+    migrations: DynamoDbMigration[],
+    logger: LoggerService,
+    lock: MigrationLockOptions,
+  ) {
     this.#table = table;
     this.#migrations = migrations;
     this.#logger = logger;
@@ -72,7 +90,9 @@ export class MigrationRunner {
       const current = await this.currentVersion();
       if (current > latest) {
         throw new Error(
-          `DynamoDB table "${this.#table.tableName}" is at schema version ${current}, newer than this Nestor knows (${latest}); upgrade Nestor`,
+          `DynamoDB table "${
+            this.#table.tableName
+          }" is at schema version ${current}, newer than this Nestor knows (${latest}); upgrade Nestor`,
         );
       }
       if (current === latest) {
@@ -87,7 +107,11 @@ export class MigrationRunner {
         continue;
       }
       if (Date.now() > giveUpAt) {
-        throw new Error(`Timed out waiting for another replica to migrate DynamoDB table "${this.#table.tableName}"`);
+        throw new Error(
+          `Timed out waiting for another replica to migrate DynamoDB table "${
+            this.#table.tableName
+          }"`,
+        );
       }
       await sleep(this.#lock.pollMs);
     }
@@ -96,8 +120,15 @@ export class MigrationRunner {
   async #migrateFrom(start: number): Promise<void> {
     let version = start;
     for (const migration of this.#migrations.filter(m => m.version > start)) {
-      this.#logger.info(`Migrating DynamoDB table "${this.#table.tableName}" to version ${migration.version}: ${migration.name}`);
-      const renewal = setInterval(() => void this.#acquire().catch(() => undefined), this.#lock.leaseMs / 3);
+      this.#logger.info(
+        `Migrating DynamoDB table "${this.#table.tableName}" to version ${
+          migration.version
+        }: ${migration.name}`,
+      );
+      const renewal = setInterval(
+        () => void this.#acquire().catch(() => undefined),
+        this.#lock.leaseMs / 3,
+      );
       try {
         await migration.up({ table: this.#table, logger: this.#logger });
       } finally {
@@ -107,7 +138,10 @@ export class MigrationRunner {
         await this.#table.update({
           Key: keys.schemaVersion(),
           UpdateExpression: 'SET #version = :next, appliedAt = :now',
-          ConditionExpression: version === 0 ? 'attribute_not_exists(#version) OR #version = :zero' : '#version = :current',
+          ConditionExpression:
+            version === 0
+              ? 'attribute_not_exists(#version) OR #version = :zero'
+              : '#version = :current',
           ExpressionAttributeNames: { '#version': 'version' },
           ExpressionAttributeValues: {
             ':next': migration.version,
@@ -130,9 +164,14 @@ export class MigrationRunner {
     const now = Date.now();
     try {
       await this.#table.put(
-        { ...keys.migrationLock(), owner: this.#owner, expiresAt: now + this.#lock.leaseMs },
         {
-          condition: 'attribute_not_exists(PK) OR expiresAt < :now OR #owner = :owner',
+          ...keys.migrationLock(),
+          owner: this.#owner,
+          expiresAt: now + this.#lock.leaseMs,
+        },
+        {
+          condition:
+            'attribute_not_exists(PK) OR expiresAt < :now OR #owner = :owner',
           names: { '#owner': 'owner' },
           values: { ':now': now, ':owner': this.#owner },
         },

@@ -1,5 +1,10 @@
 import { createHash } from 'node:crypto';
-import { CatalogItem, CatalogItemVersion, ItemSource, ResourceDefinition } from '@nestor/plugin-nestor-common';
+import {
+  CatalogItem,
+  CatalogItemVersion,
+  ItemSource,
+  ResourceDefinition,
+} from '@nestor/plugin-nestor-common';
 import { CatalogListQuery } from '@nestor/plugin-nestor-node';
 import type { Item } from '../client/TableClient';
 import { ItemBody } from '../schema/ItemBody';
@@ -48,13 +53,19 @@ export const CatalogItemCodec = {
       version: draft.definition.spec.version,
       commit: draft.source.commit,
       changedFields: draft.changedFields,
-      ...ItemBody.encode({ definition: draft.definition, source: draft.source }),
+      ...ItemBody.encode({
+        definition: draft.definition,
+        source: draft.source,
+      }),
     };
     ItemBody.assertFits(item, `The definition of catalog item "${draft.name}"`);
     return item;
   },
 
-  revisionBody(item: Item): { definition: ResourceDefinition; source: ItemSource } {
+  revisionBody(item: Item): {
+    definition: ResourceDefinition;
+    source: ItemSource;
+  } {
     return ItemBody.decode(item);
   },
 
@@ -72,10 +83,17 @@ export const CatalogItemCodec = {
 
   /** The current item showing a version entry (with `source` overriding the entry's, for moves). */
   currentItem(revision: Item, source?: ItemSource): Item {
-    const { definition, source: revisionSource } = CatalogItemCodec.revisionBody(revision);
+    const { definition, source: revisionSource } =
+      CatalogItemCodec.revisionBody(revision);
     const name = revision.name as string;
     if (revision.change === 'removed') {
-      return { ...keys.catalogCurrent(name), name, rev: revision.rev, removed: true, updatedAt: revision.syncedAt };
+      return {
+        ...keys.catalogCurrent(name),
+        name,
+        rev: revision.rev,
+        removed: true,
+        updatedAt: revision.syncedAt,
+      };
     }
     const at = source ?? revisionSource;
     const { metadata, spec } = definition;
@@ -117,7 +135,12 @@ export const CatalogItemCodec = {
   },
 
   tagRow(name: string, tag: string): Item {
-    return { ...keys.catalogTag(name, tag), name, [INDEXES.GSI1.pk]: keys.catalogByTag(tag), [INDEXES.GSI1.sk]: name };
+    return {
+      ...keys.catalogTag(name, tag),
+      name,
+      [INDEXES.GSI1.pk]: keys.catalogByTag(tag),
+      [INDEXES.GSI1.sk]: name,
+    };
   },
 
   /** True when a current item is live (not absent, not removed). */
@@ -138,19 +161,31 @@ export const CatalogItemCodec = {
   /** Whether a current item passes a listing's filters. */
   matches(current: Item, query: CatalogListQuery): boolean {
     if (query.type !== undefined && current.type !== query.type) return false;
-    if (query.engine !== undefined && current.engine !== query.engine) return false;
-    if (query.owner !== undefined && current.owner !== query.owner) return false;
+    if (query.engine !== undefined && current.engine !== query.engine)
+      return false;
+    if (query.owner !== undefined && current.owner !== query.owner)
+      return false;
     const tags: string[] = current.tags ?? [];
     if (query.tag !== undefined && !tags.includes(query.tag)) return false;
     if (query.q) {
       const q = query.q.toLowerCase();
-      const text = [current.name, current.title ?? '', current.description ?? '', ...tags];
+      const text = [
+        current.name,
+        current.title ?? '',
+        current.description ?? '',
+        ...tags,
+      ];
       if (!text.some(t => t.toLowerCase().includes(q))) return false;
     }
     if (query.visibleToTeams !== undefined) {
       const teams = new Set(query.visibleToTeams);
       const visibleTo: string[] | undefined = current.visibleTo;
-      if (visibleTo && !teams.has(current.owner) && !visibleTo.some(t => teams.has(t))) return false;
+      if (
+        visibleTo &&
+        !teams.has(current.owner) &&
+        !visibleTo.some(t => teams.has(t))
+      )
+        return false;
     }
     return true;
   },

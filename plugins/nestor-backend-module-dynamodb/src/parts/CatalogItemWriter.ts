@@ -1,6 +1,10 @@
 import { CatalogItem, ItemSource } from '@nestor/plugin-nestor-common';
 import { CatalogItemWrite } from '@nestor/plugin-nestor-node';
-import { isConditionalCheckFailed, Item, TableClient } from '../client/TableClient';
+import {
+  isConditionalCheckFailed,
+  Item,
+  TableClient,
+} from '../client/TableClient';
 import { keys } from '../schema/keys';
 import { changedFields } from './changedFields';
 import { CatalogItemCodec, RevisionDraft } from './CatalogItemCodec';
@@ -9,7 +13,12 @@ import { CatalogItemCodec, RevisionDraft } from './CatalogItemCodec';
 export type CatalogWriteDecision =
   | { kind: 'skip' }
   | { kind: 'move'; source: ItemSource }
-  | { kind: 'revision'; change: 'created' | 'updated'; write: CatalogItemWrite; syncedAt: string }
+  | {
+      kind: 'revision';
+      change: 'created' | 'updated';
+      write: CatalogItemWrite;
+      syncedAt: string;
+    }
   | { kind: 'revision'; change: 'removed'; syncedAt: string };
 
 const MAX_ROUNDS = 10;
@@ -55,7 +64,12 @@ export class CatalogItemWriter {
         return undefined;
       }
       if (decision.kind === 'move') {
-        if (await this.#putCurrent(CatalogItemCodec.movedItem(current!, decision.source), current)) {
+        if (
+          await this.#putCurrent(
+            CatalogItemCodec.movedItem(current!, decision.source),
+            current,
+          )
+        ) {
           return undefined;
         }
         continue;
@@ -63,12 +77,16 @@ export class CatalogItemWriter {
       const draft = await this.#draft(name, current, decision);
       const revision = CatalogItemCodec.revisionItem(draft);
       try {
-        await this.#table.put(revision, { condition: 'attribute_not_exists(SK)' });
+        await this.#table.put(revision, {
+          condition: 'attribute_not_exists(SK)',
+        });
       } catch (error) {
         if (!isConditionalCheckFailed(error)) {
           throw error;
         }
-        const claimed = await this.#table.get(keys.catalogRevision(name, draft.rev));
+        const claimed = await this.#table.get(
+          keys.catalogRevision(name, draft.rev),
+        );
         if (claimed) {
           await this.#publish(current, claimed);
         }
@@ -78,38 +96,92 @@ export class CatalogItemWriter {
       if (draft.change === 'removed') {
         return 'removed';
       }
-      return { name, definition: draft.definition, source: draft.source, createdAt: draft.itemCreatedAt, updatedAt: draft.syncedAt };
+      return {
+        name,
+        definition: draft.definition,
+        source: draft.source,
+        createdAt: draft.itemCreatedAt,
+        updatedAt: draft.syncedAt,
+      };
     }
-    throw new Error(`Catalog item "${name}" kept changing under this write; try the sync again`);
+    throw new Error(
+      `Catalog item "${name}" kept changing under this write; try the sync again`,
+    );
   }
 
-  async #draft(name: string, current: Item | undefined, decision: Extract<CatalogWriteDecision, { kind: 'revision' }>): Promise<RevisionDraft> {
+  async #draft(
+    name: string,
+    current: Item | undefined,
+    decision: Extract<CatalogWriteDecision, { kind: 'revision' }>,
+  ): Promise<RevisionDraft> {
     const rev = (current?.rev ?? 0) + 1;
     if (decision.change === 'created') {
       const { definition, source } = decision.write;
-      return { name, rev, change: 'created', syncedAt: decision.syncedAt, itemCreatedAt: decision.syncedAt, changedFields: [], definition, source };
+      return {
+        name,
+        rev,
+        change: 'created',
+        syncedAt: decision.syncedAt,
+        itemCreatedAt: decision.syncedAt,
+        changedFields: [],
+        definition,
+        source,
+      };
     }
-    const previousEntry = await this.#table.get(keys.catalogRevision(name, current!.rev));
+    const previousEntry = await this.#table.get(
+      keys.catalogRevision(name, current!.rev),
+    );
     if (!previousEntry) {
-      throw new Error(`Catalog item "${name}" points at version entry ${current!.rev}, which is missing`);
+      throw new Error(
+        `Catalog item "${name}" points at version entry ${
+          current!.rev
+        }, which is missing`,
+      );
     }
     const previous = CatalogItemCodec.revisionBody(previousEntry);
-    const base = { name, rev, syncedAt: decision.syncedAt, itemCreatedAt: current!.createdAt as string };
+    const base = {
+      name,
+      rev,
+      syncedAt: decision.syncedAt,
+      itemCreatedAt: current!.createdAt as string,
+    };
     if (decision.change === 'removed') {
-      return { ...base, change: 'removed', changedFields: [], definition: previous.definition, source: previous.source };
+      return {
+        ...base,
+        change: 'removed',
+        changedFields: [],
+        definition: previous.definition,
+        source: previous.source,
+      };
     }
     const { definition, source } = decision.write;
-    return { ...base, change: 'updated', changedFields: changedFields(previous.definition, definition), definition, source };
+    return {
+      ...base,
+      change: 'updated',
+      changedFields: changedFields(previous.definition, definition),
+      definition,
+      source,
+    };
   }
 
   /** Points the current item at a version entry and brings the tag rows in line. */
   async #publish(previous: Item | undefined, revision: Item): Promise<void> {
     const next = CatalogItemCodec.currentItem(revision);
-    const oldTags: string[] = CatalogItemCodec.isLive(previous) ? previous.tags : [];
+    const oldTags: string[] = CatalogItemCodec.isLive(previous)
+      ? previous.tags
+      : [];
     const newTags: string[] = next.removed ? [] : next.tags;
-    await this.#table.batchWrite({ puts: newTags.filter(t => !oldTags.includes(t)).map(t => CatalogItemCodec.tagRow(next.name, t)) });
+    await this.#table.batchWrite({
+      puts: newTags
+        .filter(t => !oldTags.includes(t))
+        .map(t => CatalogItemCodec.tagRow(next.name, t)),
+    });
     if (await this.#putCurrent(next, previous)) {
-      await this.#table.batchWrite({ deletes: oldTags.filter(t => !newTags.includes(t)).map(t => keys.catalogTag(next.name, t)) });
+      await this.#table.batchWrite({
+        deletes: oldTags
+          .filter(t => !newTags.includes(t))
+          .map(t => keys.catalogTag(next.name, t)),
+      });
     }
   }
 
@@ -119,7 +191,11 @@ export class CatalogItemWriter {
       await this.#table.put(
         next,
         previous
-          ? { condition: '#rev = :rev', names: { '#rev': 'rev' }, values: { ':rev': previous.rev } }
+          ? {
+              condition: '#rev = :rev',
+              names: { '#rev': 'rev' },
+              values: { ':rev': previous.rev },
+            }
           : { condition: 'attribute_not_exists(PK)' },
       );
       return true;

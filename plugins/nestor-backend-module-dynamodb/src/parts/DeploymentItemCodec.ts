@@ -6,7 +6,15 @@ import { keys, pad } from '../schema/keys';
 import { INDEXES } from '../schema/tableSchema';
 
 /** The attributes a graph record is read from. */
-export const GRAPH_ATTRIBUTES = ['id', 'ref', 'team', 'environment', 'resource', 'phase', 'dependsOn'] as const;
+export const GRAPH_ATTRIBUTES = [
+  'id',
+  'ref',
+  'team',
+  'environment',
+  'resource',
+  'phase',
+  'dependsOn',
+] as const;
 
 /** True when a deployment in this phase holds its ref. */
 export function isActivePhase(phase: string): boolean {
@@ -40,7 +48,15 @@ export const DeploymentItemCodec = {
       [INDEXES.GSI4.pk]: keys.deploymentsByPhase(deployment.phase),
       ...ItemBody.encode(deployment),
     };
-    ItemBody.assertFits({ ...keys.deployment(deployment.id), ...attributes, seq: 0, sortKeys: pad(0).repeat(4) }, `Deployment ${deployment.ref}`);
+    ItemBody.assertFits(
+      {
+        ...keys.deployment(deployment.id),
+        ...attributes,
+        seq: 0,
+        sortKeys: pad(0).repeat(4),
+      },
+      `Deployment ${deployment.ref}`,
+    );
     return attributes;
   },
 

@@ -37,11 +37,26 @@ export class DeploymentRefClaims {
    * Points `ref` at `deploymentId`, or throws a ConflictError naming the
    * deployment that holds it. Returns the claim time (to release exactly this claim).
    */
-  async claim(ref: string, deploymentId: string, options: { reviving?: boolean } = {}): Promise<number> {
+  async claim(
+    ref: string,
+    deploymentId: string,
+    options: { reviving?: boolean } = {},
+  ): Promise<number> {
     for (let round = 1; round <= MAX_ROUNDS; round++) {
       const claimedAt = Date.now();
-      const pointer = { ...keys.deploymentRef(ref), deploymentId, claimedAt, ...(options.reviving ? { reviving: true } : {}) };
-      if (await this.#put(pointer, 'attribute_not_exists(PK) OR deploymentId = :id', { ':id': deploymentId })) {
+      const pointer = {
+        ...keys.deploymentRef(ref),
+        deploymentId,
+        claimedAt,
+        ...(options.reviving ? { reviving: true } : {}),
+      };
+      if (
+        await this.#put(
+          pointer,
+          'attribute_not_exists(PK) OR deploymentId = :id',
+          { ':id': deploymentId },
+        )
+      ) {
         return claimedAt;
       }
       const held = await this.#table.get(keys.deploymentRef(ref));
@@ -52,18 +67,28 @@ export class DeploymentRefClaims {
       const young = claimedAt - Number(held.claimedAt) < CLAIM_GRACE_MS;
       if (holder && holder.ref === ref) {
         if (isActivePhase(holder.phase)) {
-          throw new ConflictError(`Deployment ${ref} already exists (id ${holder.id}, phase ${holder.phase})`);
+          throw new ConflictError(
+            `Deployment ${ref} already exists (id ${holder.id}, phase ${holder.phase})`,
+          );
         }
         if (held.reviving && young) {
-          throw new ConflictError(`Deployment ${ref} is being revived (id ${holder.id})`);
+          throw new ConflictError(
+            `Deployment ${ref} is being revived (id ${holder.id})`,
+          );
         }
       } else if (young) {
-        throw new ConflictError(`Deployment ${ref} is being created by another request (id ${held.deploymentId})`);
+        throw new ConflictError(
+          `Deployment ${ref} is being created by another request (id ${held.deploymentId})`,
+        );
       }
-      const taken = await this.#put(pointer, 'deploymentId = :holder AND claimedAt = :claimedAt', {
-        ':holder': held.deploymentId,
-        ':claimedAt': held.claimedAt,
-      });
+      const taken = await this.#put(
+        pointer,
+        'deploymentId = :holder AND claimedAt = :claimedAt',
+        {
+          ':holder': held.deploymentId,
+          ':claimedAt': held.claimedAt,
+        },
+      );
       if (taken) {
         return claimedAt;
       }
@@ -72,7 +97,11 @@ export class DeploymentRefClaims {
   }
 
   /** Drops a claim if it is still exactly the one made. */
-  async release(ref: string, deploymentId: string, claimedAt: number): Promise<void> {
+  async release(
+    ref: string,
+    deploymentId: string,
+    claimedAt: number,
+  ): Promise<void> {
     await this.#ignoringConflict(() =>
       this.#table.delete(keys.deploymentRef(ref), {
         condition: 'deploymentId = :id AND claimedAt = :claimedAt',
@@ -93,7 +122,11 @@ export class DeploymentRefClaims {
     );
   }
 
-  async #put(pointer: Record<string, unknown>, condition: string, values: Record<string, unknown>): Promise<boolean> {
+  async #put(
+    pointer: Record<string, unknown>,
+    condition: string,
+    values: Record<string, unknown>,
+  ): Promise<boolean> {
     return this.#ignoringConflict(async () => {
       await this.#table.put(pointer, { condition, values });
       return true;

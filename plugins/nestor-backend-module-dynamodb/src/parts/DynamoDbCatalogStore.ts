@@ -1,6 +1,15 @@
 import { InputError } from '@backstage/errors';
-import { CatalogItem, CatalogItemVersion, ItemSource } from '@nestor/plugin-nestor-common';
-import { CatalogChangeResult, CatalogItemWrite, CatalogListQuery, CatalogStore } from '@nestor/plugin-nestor-node';
+import {
+  CatalogItem,
+  CatalogItemVersion,
+  ItemSource,
+} from '@nestor/plugin-nestor-common';
+import {
+  CatalogChangeResult,
+  CatalogItemWrite,
+  CatalogListQuery,
+  CatalogStore,
+} from '@nestor/plugin-nestor-node';
 import { KeysetCursor } from '../client/KeysetCursor';
 import { mapConcurrently } from '../client/mapConcurrently';
 import { Item, TableClient } from '../client/TableClient';
@@ -12,7 +21,9 @@ import { CatalogItemWriter } from './CatalogItemWriter';
 const CONCURRENCY = 16;
 
 function sameLocation(a: ItemSource, b: ItemSource): boolean {
-  return a.id === b.id && a.url === b.url && a.path === b.path && a.line === b.line;
+  return (
+    a.id === b.id && a.url === b.url && a.path === b.path && a.line === b.line
+  );
 }
 
 function findTwice(names: string[]): string[] {
@@ -50,40 +61,63 @@ export class DynamoDbCatalogStore implements CatalogStore {
     const upsertNames = changes.upserts.map(u => u.definition.metadata.name);
     const twice = findTwice([...upsertNames, ...new Set(changes.deletes)]);
     if (twice.length > 0) {
-      throw new InputError(`A catalog batch names these items more than once: ${twice.join(', ')}`);
+      throw new InputError(
+        `A catalog batch names these items more than once: ${twice.join(', ')}`,
+      );
     }
     const syncedAt = context.syncedAt ?? new Date().toISOString();
     const currents = await this.#currents([...upsertNames, ...changes.deletes]);
 
     const updated = await mapConcurrently(changes.upserts, CONCURRENCY, write =>
-      this.#writer.write(write.definition.metadata.name, currents.get(write.definition.metadata.name), current => {
-        if (!CatalogItemCodec.isLive(current)) {
-          return { kind: 'revision', change: 'created', write, syncedAt };
-        }
-        if (current.defHash !== CatalogItemCodec.definitionHash(write.definition)) {
-          return { kind: 'revision', change: 'updated', write, syncedAt };
-        }
-        return sameLocation(current.source, write.source) ? { kind: 'skip' } : { kind: 'move', source: write.source };
-      }),
-    );
-    const removed = await mapConcurrently([...new Set(changes.deletes)], CONCURRENCY, name =>
-      this.#writer.write(name, currents.get(name), current =>
-        CatalogItemCodec.isLive(current) ? { kind: 'revision', change: 'removed', syncedAt } : { kind: 'skip' },
+      this.#writer.write(
+        write.definition.metadata.name,
+        currents.get(write.definition.metadata.name),
+        current => {
+          if (!CatalogItemCodec.isLive(current)) {
+            return { kind: 'revision', change: 'created', write, syncedAt };
+          }
+          if (
+            current.defHash !==
+            CatalogItemCodec.definitionHash(write.definition)
+          ) {
+            return { kind: 'revision', change: 'updated', write, syncedAt };
+          }
+          return sameLocation(current.source, write.source)
+            ? { kind: 'skip' }
+            : { kind: 'move', source: write.source };
+        },
       ),
+    );
+    const removed = await mapConcurrently(
+      [...new Set(changes.deletes)],
+      CONCURRENCY,
+      name =>
+        this.#writer.write(name, currents.get(name), current =>
+          CatalogItemCodec.isLive(current)
+            ? { kind: 'revision', change: 'removed', syncedAt }
+            : { kind: 'skip' },
+        ),
     );
     return {
       updated: updated.filter((i): i is CatalogItem => i !== undefined),
-      removed: [...new Set(changes.deletes)].filter((_, i) => removed[i] !== undefined),
+      removed: [...new Set(changes.deletes)].filter(
+        (_, i) => removed[i] !== undefined,
+      ),
     };
   }
 
-  async getItem(name: string, options: { version?: string } = {}): Promise<CatalogItem | undefined> {
+  async getItem(
+    name: string,
+    options: { version?: string } = {},
+  ): Promise<CatalogItem | undefined> {
     const current = await this.#table.get(keys.catalogCurrent(name));
     if (options.version === undefined) {
       if (!CatalogItemCodec.isLive(current)) {
         return undefined;
       }
-      const revision = await this.#table.get(keys.catalogRevision(name, current.rev));
+      const revision = await this.#table.get(
+        keys.catalogRevision(name, current.rev),
+      );
       return revision && CatalogItemCodec.toCatalogItem(current, revision);
     }
     const [entry] = await this.#table.queryAll({
@@ -105,24 +139,51 @@ export class DynamoDbCatalogStore implements CatalogStore {
       return CatalogItemCodec.toCatalogItem(current, entry);
     }
     const { definition, source } = CatalogItemCodec.revisionBody(entry);
-    return { name, definition, source, createdAt: entry.itemCreatedAt, updatedAt: entry.syncedAt };
+    return {
+      name,
+      definition,
+      source,
+      createdAt: entry.itemCreatedAt,
+      updatedAt: entry.syncedAt,
+    };
   }
 
   async getItems(names: string[]): Promise<CatalogItem[]> {
-    const live = [...(await this.#currents(names)).values()].filter(CatalogItemCodec.isLive);
+    const live = [...(await this.#currents(names)).values()].filter(
+      CatalogItemCodec.isLive,
+    );
     return this.#hydrate(live.sort((a, b) => (a.name < b.name ? -1 : 1)));
   }
 
-  async listItems(query: CatalogListQuery): Promise<{ items: CatalogItem[]; nextCursor?: string; totalCount: number }> {
-    const after = query.cursor !== undefined ? KeysetCursor.decode(query.cursor) : undefined;
+  async listItems(
+    query: CatalogListQuery,
+  ): Promise<{
+    items: CatalogItem[];
+    nextCursor?: string;
+    totalCount: number;
+  }> {
+    const after =
+      query.cursor !== undefined
+        ? KeysetCursor.decode(query.cursor)
+        : undefined;
     const matching = (await this.#candidates(query))
-      .filter(current => CatalogItemCodec.isLive(current) && CatalogItemCodec.matches(current, query))
+      .filter(
+        current =>
+          CatalogItemCodec.isLive(current) &&
+          CatalogItemCodec.matches(current, query),
+      )
       .sort((a, b) => (a.name < b.name ? -1 : 1));
-    const rest = after === undefined ? matching : matching.filter(current => current.name > after);
+    const rest =
+      after === undefined
+        ? matching
+        : matching.filter(current => current.name > after);
     const page = rest.slice(0, query.limit);
     return {
       items: await this.#hydrate(page),
-      nextCursor: rest.length > page.length && page.length > 0 ? KeysetCursor.encode(page[page.length - 1].name) : undefined,
+      nextCursor:
+        rest.length > page.length && page.length > 0
+          ? KeysetCursor.encode(page[page.length - 1].name)
+          : undefined,
       totalCount: matching.length,
     };
   }
@@ -130,20 +191,32 @@ export class DynamoDbCatalogStore implements CatalogStore {
   async listVersions(name: string): Promise<CatalogItemVersion[]> {
     const entries = await this.#table.queryAll({
       KeyConditionExpression: 'PK = :pk AND begins_with(SK, :rev)',
-      ExpressionAttributeValues: { ':pk': keys.catalogItemPartition(name), ':rev': 'REV#' },
+      ExpressionAttributeValues: {
+        ':pk': keys.catalogItemPartition(name),
+        ':rev': 'REV#',
+      },
       ScanIndexForward: false,
     });
     return entries.map(CatalogItemCodec.toVersion);
   }
 
-  async listItemsBySource(sourceId: string, paths?: string[]): Promise<Array<{ name: string; path: string }>> {
+  async listItemsBySource(
+    sourceId: string,
+    paths?: string[],
+  ): Promise<Array<{ name: string; path: string }>> {
     const partition = keys.catalogBySource(sourceId);
     const byPath = (path: string) =>
       this.#table.queryAll({
         IndexName: INDEXES.GSI4.name,
         KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :prefix)',
-        ExpressionAttributeNames: { '#pk': INDEXES.GSI4.pk, '#sk': INDEXES.GSI4.sk },
-        ExpressionAttributeValues: { ':pk': partition, ':prefix': keys.catalogSourceSort(path, '') },
+        ExpressionAttributeNames: {
+          '#pk': INDEXES.GSI4.pk,
+          '#sk': INDEXES.GSI4.sk,
+        },
+        ExpressionAttributeValues: {
+          ':pk': partition,
+          ':prefix': keys.catalogSourceSort(path, ''),
+        },
       });
     const items =
       paths === undefined
@@ -152,7 +225,10 @@ export class DynamoDbCatalogStore implements CatalogStore {
     const wanted = paths && new Set(paths);
     return items
       .filter(item => !wanted || wanted.has(item.source.path))
-      .map(item => ({ name: item.name as string, path: item.source.path as string }));
+      .map(item => ({
+        name: item.name as string,
+        path: item.source.path as string,
+      }));
   }
 
   /** Current items by name (absent names are missing from the map). */
@@ -164,13 +240,22 @@ export class DynamoDbCatalogStore implements CatalogStore {
   /** The current items a listing has to look at, read from the narrowest index partition. */
   async #candidates(query: CatalogListQuery): Promise<Item[]> {
     if (query.owner !== undefined) {
-      return this.#table.queryIndexPartition(INDEXES.GSI3, keys.catalogByOwner(query.owner));
+      return this.#table.queryIndexPartition(
+        INDEXES.GSI3,
+        keys.catalogByOwner(query.owner),
+      );
     }
     if (query.type !== undefined) {
-      return this.#table.queryIndexPartition(INDEXES.GSI2, keys.catalogByType(query.type));
+      return this.#table.queryIndexPartition(
+        INDEXES.GSI2,
+        keys.catalogByType(query.type),
+      );
     }
     if (query.tag !== undefined) {
-      const rows = await this.#table.queryIndexPartition(INDEXES.GSI1, keys.catalogByTag(query.tag));
+      const rows = await this.#table.queryIndexPartition(
+        INDEXES.GSI1,
+        keys.catalogByTag(query.tag),
+      );
       return [...(await this.#currents(rows.map(row => row.name))).values()];
     }
     return this.#table.queryIndexPartition(INDEXES.GSI1, keys.catalogAll());
@@ -178,11 +263,15 @@ export class DynamoDbCatalogStore implements CatalogStore {
 
   /** Full items for live current items, in the given order. */
   async #hydrate(currents: Item[]): Promise<CatalogItem[]> {
-    const revisions = await this.#table.batchGet(currents.map(c => keys.catalogRevision(c.name, c.rev)));
+    const revisions = await this.#table.batchGet(
+      currents.map(c => keys.catalogRevision(c.name, c.rev)),
+    );
     const byKey = new Map(revisions.map(r => [`${r.name}#${r.rev}`, r]));
     return currents.flatMap(current => {
       const revision = byKey.get(`${current.name}#${current.rev}`);
-      return revision ? [CatalogItemCodec.toCatalogItem(current, revision)] : [];
+      return revision
+        ? [CatalogItemCodec.toCatalogItem(current, revision)]
+        : [];
     });
   }
 }

@@ -1,6 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { ConflictError, NotFoundError } from '@backstage/errors';
-import { Deployment, DeploymentPhase, parseDeploymentRef } from '@nestor/plugin-nestor-common';
+import {
+  Deployment,
+  DeploymentPhase,
+  parseDeploymentRef,
+} from '@nestor/plugin-nestor-common';
 import {
   DeploymentCreateResult,
   DeploymentListQuery,
@@ -11,10 +15,18 @@ import {
 import { KeysetCursor } from '../client/KeysetCursor';
 import { mapConcurrently } from '../client/mapConcurrently';
 import { IndexPartition, queryMerged } from '../client/queryMerged';
-import { isConditionalCheckFailed, Item, TableClient } from '../client/TableClient';
+import {
+  isConditionalCheckFailed,
+  Item,
+  TableClient,
+} from '../client/TableClient';
 import { keys } from '../schema/keys';
 import { INDEXES } from '../schema/tableSchema';
-import { DeploymentItemCodec, GRAPH_ATTRIBUTES, isActivePhase } from './DeploymentItemCodec';
+import {
+  DeploymentItemCodec,
+  GRAPH_ATTRIBUTES,
+  isActivePhase,
+} from './DeploymentItemCodec';
 import { DeploymentRefClaims } from './DeploymentRefClaims';
 
 type GraphRecord = Pick<Deployment, (typeof GRAPH_ATTRIBUTES)[number]>;
@@ -45,7 +57,11 @@ export class DynamoDbDeploymentStore implements DeploymentStore {
   ): Promise<DeploymentCreateResult> {
     let id = input.id;
     if (options.idempotencyKey !== undefined) {
-      const earlier = await this.#recordIdempotencyKey(options.idempotencyKey, options.requestHash ?? '', input.id);
+      const earlier = await this.#recordIdempotencyKey(
+        options.idempotencyKey,
+        options.requestHash ?? '',
+        input.id,
+      );
       if (earlier.deployment) {
         return { deployment: earlier.deployment, created: false };
       }
@@ -55,7 +71,11 @@ export class DynamoDbDeploymentStore implements DeploymentStore {
     }
     const deployment: Deployment = { ...input, id, version: 0 };
     const writeToken = randomUUID();
-    const item = DeploymentItemCodec.newItem(deployment, await this.#nextSeq(), writeToken);
+    const item = DeploymentItemCodec.newItem(
+      deployment,
+      await this.#nextSeq(),
+      writeToken,
+    );
     const claimedAt = await this.#claims.claim(deployment.ref, id);
     try {
       await this.#table.put(item, { condition: 'attribute_not_exists(PK)' });
@@ -83,7 +103,10 @@ export class DynamoDbDeploymentStore implements DeploymentStore {
 
   async getByRef(ref: string): Promise<Deployment | undefined> {
     const holderId = await this.#claims.holderOf(ref);
-    const holder = holderId === undefined ? undefined : await this.#table.get(keys.deployment(holderId));
+    const holder =
+      holderId === undefined
+        ? undefined
+        : await this.#table.get(keys.deployment(holderId));
     if (holder && holder.ref === ref) {
       return DeploymentItemCodec.decode(holder);
     }
@@ -99,25 +122,46 @@ export class DynamoDbDeploymentStore implements DeploymentStore {
       KeyConditionExpression: '#pk = :pk',
       FilterExpression: '#ref = :ref',
       ExpressionAttributeNames: { '#pk': INDEXES.GSI2.pk, '#ref': 'ref' },
-      ExpressionAttributeValues: { ':pk': keys.deploymentsByTeam(team), ':ref': ref },
+      ExpressionAttributeValues: {
+        ':pk': keys.deploymentsByTeam(team),
+        ':ref': ref,
+      },
     });
-    const chosen = sameRef.find(i => isActivePhase(i.phase)) ?? sameRef[sameRef.length - 1];
+    const chosen =
+      sameRef.find(i => isActivePhase(i.phase)) ?? sameRef[sameRef.length - 1];
     return chosen && DeploymentItemCodec.decode(chosen);
   }
 
   async getByRefs(refs: string[]): Promise<Deployment[]> {
-    const found = await mapConcurrently([...new Set(refs)], 16, ref => this.getByRef(ref));
+    const found = await mapConcurrently([...new Set(refs)], 16, ref =>
+      this.getByRef(ref),
+    );
     return found.filter((d): d is Deployment => d !== undefined);
   }
 
-  async list(query: DeploymentListQuery): Promise<{ items: Deployment[]; nextCursor?: string }> {
-    const after = query.cursor !== undefined ? KeysetCursor.decode(query.cursor) : undefined;
+  async list(
+    query: DeploymentListQuery,
+  ): Promise<{ items: Deployment[]; nextCursor?: string }> {
+    const after =
+      query.cursor !== undefined
+        ? KeysetCursor.decode(query.cursor)
+        : undefined;
     const { partitions, filter } = this.#plan(query);
-    const items = await queryMerged(this.#table, { partitions, after, filter, limit: query.limit + 1 });
+    const items = await queryMerged(this.#table, {
+      partitions,
+      after,
+      filter,
+      limit: query.limit + 1,
+    });
     const page = items.slice(0, query.limit);
     return {
       items: page.map(DeploymentItemCodec.decode),
-      nextCursor: items.length > page.length ? KeysetCursor.encode(DeploymentItemCodec.sortKey(page[page.length - 1])) : undefined,
+      nextCursor:
+        items.length > page.length
+          ? KeysetCursor.encode(
+              DeploymentItemCodec.sortKey(page[page.length - 1]),
+            )
+          : undefined,
     };
   }
 
@@ -126,7 +170,14 @@ export class DynamoDbDeploymentStore implements DeploymentStore {
     const writeToken = randomUUID();
     // a write that makes an inactive deployment active again must first take its ref back
     const guardRevival = isActivePhase(deployment.phase);
-    if (await this.#tryUpdate(deployment, expectedVersion, writeToken, guardRevival)) {
+    if (
+      await this.#tryUpdate(
+        deployment,
+        expectedVersion,
+        writeToken,
+        guardRevival,
+      )
+    ) {
       return deployment;
     }
     const stored = await this.#table.get(keys.deployment(next.id));
@@ -136,7 +187,9 @@ export class DynamoDbDeploymentStore implements DeploymentStore {
     }
     await this.#claims.claim(deployment.ref, deployment.id, { reviving: true });
     try {
-      if (await this.#tryUpdate(deployment, expectedVersion, writeToken, false)) {
+      if (
+        await this.#tryUpdate(deployment, expectedVersion, writeToken, false)
+      ) {
         return deployment;
       }
       const after = await this.#table.get(keys.deployment(next.id));
@@ -147,7 +200,11 @@ export class DynamoDbDeploymentStore implements DeploymentStore {
     }
   }
 
-  async acquireLease(deploymentId: string, owner: string, ttlMs: number): Promise<boolean> {
+  async acquireLease(
+    deploymentId: string,
+    owner: string,
+    ttlMs: number,
+  ): Promise<boolean> {
     const now = Date.now();
     try {
       await this.#table.update({
@@ -155,7 +212,11 @@ export class DynamoDbDeploymentStore implements DeploymentStore {
         UpdateExpression: 'SET leaseOwner = :owner, leaseExpiresAt = :expires',
         ConditionExpression:
           'attribute_exists(PK) AND (attribute_not_exists(leaseOwner) OR leaseExpiresAt <= :now OR leaseOwner = :owner)',
-        ExpressionAttributeValues: { ':owner': owner, ':expires': now + ttlMs, ':now': now },
+        ExpressionAttributeValues: {
+          ':owner': owner,
+          ':expires': now + ttlMs,
+          ':now': now,
+        },
       });
       return true;
     } catch (error) {
@@ -181,11 +242,18 @@ export class DynamoDbDeploymentStore implements DeploymentStore {
     }
   }
 
-  async findUnleased(phases: DeploymentPhase[], limit: number): Promise<Deployment[]> {
+  async findUnleased(
+    phases: DeploymentPhase[],
+    limit: number,
+  ): Promise<Deployment[]> {
     const items = await queryMerged(this.#table, {
-      partitions: [...new Set(phases)].map(phase => ({ index: INDEXES.GSI4, pk: keys.deploymentsByPhase(phase) })),
+      partitions: [...new Set(phases)].map(phase => ({
+        index: INDEXES.GSI4,
+        pk: keys.deploymentsByPhase(phase),
+      })),
       filter: {
-        expression: 'attribute_not_exists(leaseOwner) OR leaseExpiresAt <= :now',
+        expression:
+          'attribute_not_exists(leaseOwner) OR leaseExpiresAt <= :now',
         values: { ':now': Date.now() },
       },
       limit,
@@ -195,25 +263,54 @@ export class DynamoDbDeploymentStore implements DeploymentStore {
 
   async listGraphRecords(): Promise<GraphRecord[]> {
     const names = Object.fromEntries(GRAPH_ATTRIBUTES.map(a => [`#${a}`, a]));
-    const items = await this.#table.queryIndexPartition(INDEXES.GSI1, keys.deploymentsAll(), {
-      projection: Object.keys(names).join(', '),
-      names,
-    });
-    return items.map(item => Object.fromEntries(GRAPH_ATTRIBUTES.map(a => [a, item[a]])) as GraphRecord);
+    const items = await this.#table.queryIndexPartition(
+      INDEXES.GSI1,
+      keys.deploymentsAll(),
+      {
+        projection: Object.keys(names).join(', '),
+        names,
+      },
+    );
+    return items.map(
+      item =>
+        Object.fromEntries(
+          GRAPH_ATTRIBUTES.map(a => [a, item[a]]),
+        ) as GraphRecord,
+    );
   }
 
   /** Which index partitions a listing reads, and what it filters there. */
-  #plan(query: DeploymentListQuery): { partitions: IndexPartition[]; filter?: { expression: string; names: Record<string, string>; values: Record<string, unknown> } } {
+  #plan(query: DeploymentListQuery): {
+    partitions: IndexPartition[];
+    filter?: {
+      expression: string;
+      names: Record<string, string>;
+      values: Record<string, unknown>;
+    };
+  } {
     let partitions: IndexPartition[];
     let filterOn: Array<'environment' | 'phase'> = ['environment', 'phase'];
     if (query.team !== undefined || query.teams !== undefined) {
-      const teams = query.team !== undefined ? [query.team].filter(t => !query.teams || query.teams.includes(t)) : [...new Set(query.teams)];
-      partitions = teams.map(team => ({ index: INDEXES.GSI2, pk: keys.deploymentsByTeam(team) }));
+      const teams =
+        query.team !== undefined
+          ? [query.team].filter(t => !query.teams || query.teams.includes(t))
+          : [...new Set(query.teams)];
+      partitions = teams.map(team => ({
+        index: INDEXES.GSI2,
+        pk: keys.deploymentsByTeam(team),
+      }));
     } else if (query.environment !== undefined) {
-      partitions = [{ index: INDEXES.GSI3, pk: keys.deploymentsByEnvironment(query.environment) }];
+      partitions = [
+        {
+          index: INDEXES.GSI3,
+          pk: keys.deploymentsByEnvironment(query.environment),
+        },
+      ];
       filterOn = ['phase'];
     } else if (query.phase !== undefined) {
-      partitions = [{ index: INDEXES.GSI4, pk: keys.deploymentsByPhase(query.phase) }];
+      partitions = [
+        { index: INDEXES.GSI4, pk: keys.deploymentsByPhase(query.phase) },
+      ];
       filterOn = [];
     } else {
       partitions = [{ index: INDEXES.GSI1, pk: keys.deploymentsAll() }];
@@ -233,12 +330,26 @@ export class DynamoDbDeploymentStore implements DeploymentStore {
       Object.assign(names, { '#resource': 'resource', '#name': 'name' });
       values[':resource'] = query.resource;
     }
-    return { partitions, filter: conditions.length > 0 ? { expression: conditions.join(' AND '), names, values } : undefined };
+    return {
+      partitions,
+      filter:
+        conditions.length > 0
+          ? { expression: conditions.join(' AND '), names, values }
+          : undefined,
+    };
   }
 
   /** One conditional write of a deployment's data; false when the condition failed. */
-  async #tryUpdate(deployment: Deployment, expectedVersion: number, writeToken: string, guardRevival: boolean): Promise<boolean> {
-    const attributes = DeploymentItemCodec.dataAttributes(deployment, writeToken);
+  async #tryUpdate(
+    deployment: Deployment,
+    expectedVersion: number,
+    writeToken: string,
+    guardRevival: boolean,
+  ): Promise<boolean> {
+    const attributes = DeploymentItemCodec.dataAttributes(
+      deployment,
+      writeToken,
+    );
     const names: Record<string, string> = {};
     const values: Record<string, unknown> = { ':expected': expectedVersion };
     const sets = Object.entries(attributes).map(([name, value], i) => {
@@ -275,7 +386,12 @@ export class DynamoDbDeploymentStore implements DeploymentStore {
   }
 
   /** Throws the error a refused update deserves (none when the refusal was a revival, or our own retried write). */
-  #explainRefusal(next: Deployment, expectedVersion: number, stored: Item | undefined, writeToken: string): void {
+  #explainRefusal(
+    next: Deployment,
+    expectedVersion: number,
+    stored: Item | undefined,
+    writeToken: string,
+  ): void {
     if (!stored) {
       throw new NotFoundError(`No deployment with id "${next.id}"`);
     }
@@ -286,10 +402,19 @@ export class DynamoDbDeploymentStore implements DeploymentStore {
     }
   }
 
-  async #recordIdempotencyKey(key: string, requestHash: string, id: string): Promise<{ id: string; deployment?: Deployment }> {
+  async #recordIdempotencyKey(
+    key: string,
+    requestHash: string,
+    id: string,
+  ): Promise<{ id: string; deployment?: Deployment }> {
     try {
       await this.#table.put(
-        { ...keys.idempotencyKey(key), requestHash, deploymentId: id, createdAt: new Date().toISOString() },
+        {
+          ...keys.idempotencyKey(key),
+          requestHash,
+          deploymentId: id,
+          createdAt: new Date().toISOString(),
+        },
         { condition: 'attribute_not_exists(PK)' },
       );
       return { id };
@@ -303,10 +428,15 @@ export class DynamoDbDeploymentStore implements DeploymentStore {
       return this.#recordIdempotencyKey(key, requestHash, id);
     }
     if (record.requestHash !== requestHash) {
-      throw new ConflictError(`Idempotency key "${key}" was already used with a different request`);
+      throw new ConflictError(
+        `Idempotency key "${key}" was already used with a different request`,
+      );
     }
     // the earlier request's deployment, or the id to finish its creation with
-    return { id: record.deploymentId, deployment: await this.get(record.deploymentId) };
+    return {
+      id: record.deploymentId,
+      deployment: await this.get(record.deploymentId),
+    };
   }
 
   async #nextSeq(): Promise<number> {

@@ -5,7 +5,11 @@ import { NestorEvent, NewNestorEvent } from '@nestor/plugin-nestor-common';
 import { EventReadQuery, EventStore } from '@nestor/plugin-nestor-node';
 import { mapConcurrently } from '../client/mapConcurrently';
 import { IndexPartition, queryMerged } from '../client/queryMerged';
-import { isConditionalCheckFailed, Item, TableClient } from '../client/TableClient';
+import {
+  isConditionalCheckFailed,
+  Item,
+  TableClient,
+} from '../client/TableClient';
 import { eventBucketOf, keys, pad } from '../schema/keys';
 import { INDEXES } from '../schema/tableSchema';
 import { EventItemCodec } from './EventItemCodec';
@@ -36,11 +40,23 @@ export class DynamoDbEventStore implements EventStore {
   readonly #scanner: EventLogScanner;
   readonly #logger?: LoggerService;
 
-  static create(options: { table: TableClient; holeGraceMs: number; logger?: LoggerService }): DynamoDbEventStore {
-    return new DynamoDbEventStore(options.table, options.holeGraceMs, options.logger);
+  static create(options: {
+    table: TableClient;
+    holeGraceMs: number;
+    logger?: LoggerService;
+  }): DynamoDbEventStore {
+    return new DynamoDbEventStore(
+      options.table,
+      options.holeGraceMs,
+      options.logger,
+    );
   }
 
-  private constructor(table: TableClient, holeGraceMs: number, logger?: LoggerService) {
+  private constructor(
+    table: TableClient,
+    holeGraceMs: number,
+    logger?: LoggerService,
+  ) {
     this.#table = table;
     this.#scanner = EventLogScanner.create({ table, holeGraceMs });
     this.#logger = logger;
@@ -53,7 +69,9 @@ export class DynamoDbEventStore implements EventStore {
     const now = new Date().toISOString();
     const drafts = events.map(e => ({ ...e, time: e.time ?? now }));
     // refuse oversized events before any id is reserved
-    drafts.forEach(d => EventItemCodec.item({ ...d, id: Number.MAX_SAFE_INTEGER }, 0, ''));
+    drafts.forEach(d =>
+      EventItemCodec.item({ ...d, id: Number.MAX_SAFE_INTEGER }, 0, ''),
+    );
 
     const counter = await this.#table.update({
       Key: keys.eventCounter(),
@@ -65,13 +83,23 @@ export class DynamoDbEventStore implements EventStore {
     const first = Number(counter!.seq) - drafts.length + 1;
     const writtenAt = Date.now();
     const writeToken = randomUUID();
-    const appended = drafts.map((d, i) => ({ ...d, id: first + i }) as NestorEvent);
+    const appended = drafts.map(
+      (d, i) => ({ ...d, id: first + i } as NestorEvent),
+    );
     let landed: boolean[];
     try {
-      landed = await mapConcurrently(appended, WRITE_CONCURRENCY, event => this.#write(event, writtenAt, writeToken));
+      landed = await mapConcurrently(appended, WRITE_CONCURRENCY, event =>
+        this.#write(event, writtenAt, writeToken),
+      );
     } catch (error) {
       // do not make readers wait out the grace period for ids that will never come
-      await Promise.allSettled(appended.map(e => this.#table.put(EventItemCodec.hole(e.id), { condition: 'attribute_not_exists(PK)' })));
+      await Promise.allSettled(
+        appended.map(e =>
+          this.#table.put(EventItemCodec.hole(e.id), {
+            condition: 'attribute_not_exists(PK)',
+          }),
+        ),
+      );
       throw error;
     }
     const late = appended.filter((_, i) => !landed[i]);
@@ -108,7 +136,9 @@ export class DynamoDbEventStore implements EventStore {
       from = marks.sealedThrough;
     }
     const wanted = (item: Item) =>
-      !item.hole && (!types || types.includes(item.type)) && EventItemCodec.visibleTo(item, teams);
+      !item.hole &&
+      (!types || types.includes(item.type)) &&
+      EventItemCodec.visibleTo(item, teams);
     const complete = await this.#scanner.scan(from, item => {
       if (wanted(item)) {
         found.push(EventItemCodec.decode(item));
@@ -121,7 +151,10 @@ export class DynamoDbEventStore implements EventStore {
 
   async latestId(): Promise<number> {
     const marks = await this.#marks();
-    const complete = await this.#scanner.scan(Math.max(marks.prunedThrough, marks.sealedThrough), () => true);
+    const complete = await this.#scanner.scan(
+      Math.max(marks.prunedThrough, marks.sealedThrough),
+      () => true,
+    );
     await this.#advance('sealedThrough', complete, marks.sealedThrough);
     return Math.max(complete, marks.prunedThrough);
   }
@@ -129,11 +162,18 @@ export class DynamoDbEventStore implements EventStore {
   async oldestId(): Promise<number | undefined> {
     const { prunedThrough } = await this.#marks();
     const last = await this.#scanner.reservedThrough();
-    for (let bucket = eventBucketOf(prunedThrough + 1); bucket <= eventBucketOf(last); bucket++) {
+    for (
+      let bucket = eventBucketOf(prunedThrough + 1);
+      bucket <= eventBucketOf(last);
+      bucket++
+    ) {
       for await (const page of this.#table.queryPages({
         KeyConditionExpression: 'PK = :pk AND SK > :after',
         FilterExpression: 'attribute_not_exists(hole)',
-        ExpressionAttributeValues: { ':pk': keys.eventBucket(bucket), ':after': pad(prunedThrough) },
+        ExpressionAttributeValues: {
+          ':pk': keys.eventBucket(bucket),
+          ':after': pad(prunedThrough),
+        },
         Limit: 100,
       })) {
         if (page.length > 0) {
@@ -153,7 +193,9 @@ export class DynamoDbEventStore implements EventStore {
   async pruneBefore(time: string): Promise<number> {
     const cutoff = Date.parse(time);
     if (Number.isNaN(cutoff)) {
-      throw new InputError(`Invalid time "${time}", expected an ISO 8601 timestamp`);
+      throw new InputError(
+        `Invalid time "${time}", expected an ISO 8601 timestamp`,
+      );
     }
     let deleted = 0;
     for (;;) {
@@ -170,8 +212,14 @@ export class DynamoDbEventStore implements EventStore {
         return deleted;
       }
       // move the start of the log first, so that readers never take the deleted ids for holes
-      await this.#advance('prunedThrough', Number(batch[batch.length - 1].id), marks.prunedThrough);
-      await this.#table.batchWrite({ deletes: batch.map(item => keys.event(Number(item.id))) });
+      await this.#advance(
+        'prunedThrough',
+        Number(batch[batch.length - 1].id),
+        marks.prunedThrough,
+      );
+      await this.#table.batchWrite({
+        deletes: batch.map(item => keys.event(Number(item.id))),
+      });
       deleted += batch.filter(item => !item.hole).length;
       if (batch.length < PRUNE_ROUND) {
         return deleted;
@@ -180,9 +228,15 @@ export class DynamoDbEventStore implements EventStore {
   }
 
   /** Writes one event at its reserved id; false when the id was sealed as a hole first. */
-  async #write(event: NestorEvent, writtenAt: number, writeToken: string): Promise<boolean> {
+  async #write(
+    event: NestorEvent,
+    writtenAt: number,
+    writeToken: string,
+  ): Promise<boolean> {
     try {
-      await this.#table.put(EventItemCodec.item(event, writtenAt, writeToken), { condition: 'attribute_not_exists(PK)' });
+      await this.#table.put(EventItemCodec.item(event, writtenAt, writeToken), {
+        condition: 'attribute_not_exists(PK)',
+      });
       return true;
     } catch (error) {
       if (!isConditionalCheckFailed(error)) {
@@ -208,7 +262,10 @@ export class DynamoDbEventStore implements EventStore {
         index,
         pk: keys.eventsShared(),
         filter: {
-          expression: [`#team IN (${placeholders.join(', ')})`, ...placeholders.map(p => `contains(#visibleTo, ${p})`)].join(' OR '),
+          expression: [
+            `#team IN (${placeholders.join(', ')})`,
+            ...placeholders.map(p => `contains(#visibleTo, ${p})`),
+          ].join(' OR '),
           names: { '#team': 'team', '#visibleTo': 'visibleTo' },
           values,
         },
@@ -219,16 +276,27 @@ export class DynamoDbEventStore implements EventStore {
 
   #typeFilter(types: string[]) {
     const values = Object.fromEntries(types.map((t, i) => [`:type${i}`, t]));
-    return { expression: `#type IN (${Object.keys(values).join(', ')})`, names: { '#type': 'type' }, values };
+    return {
+      expression: `#type IN (${Object.keys(values).join(', ')})`,
+      names: { '#type': 'type' },
+      values,
+    };
   }
 
   async #marks(): Promise<LogMarks> {
     const item = await this.#table.get(keys.eventLog());
-    return { prunedThrough: Number(item?.prunedThrough ?? 0), sealedThrough: Number(item?.sealedThrough ?? 0) };
+    return {
+      prunedThrough: Number(item?.prunedThrough ?? 0),
+      sealedThrough: Number(item?.sealedThrough ?? 0),
+    };
   }
 
   /** Raises a mark (never lowers it; concurrent raises keep the highest). */
-  async #advance(mark: keyof LogMarks, to: number, known: number): Promise<void> {
+  async #advance(
+    mark: keyof LogMarks,
+    to: number,
+    known: number,
+  ): Promise<void> {
     if (to <= known) {
       return;
     }

@@ -28,8 +28,14 @@ export class DynamoDbPolicyStore implements PolicyStore {
   }
 
   async listPolicySets(): Promise<Array<{ sourceId: string } & PolicySet>> {
-    const items = await this.#table.queryIndexPartition(INDEXES.GSI1, keys.policySetsAll());
-    return items.map(item => ({ sourceId: item[INDEXES.GSI1.sk] as string, ...ItemBody.decode<PolicySet>(item) }));
+    const items = await this.#table.queryIndexPartition(
+      INDEXES.GSI1,
+      keys.policySetsAll(),
+    );
+    return items.map(item => ({
+      sourceId: item[INDEXES.GSI1.sk] as string,
+      ...ItemBody.decode<PolicySet>(item),
+    }));
   }
 
   async putPolicySet(sourceId: string, set: PolicySet): Promise<void> {
@@ -39,7 +45,10 @@ export class DynamoDbPolicyStore implements PolicyStore {
       [INDEXES.GSI1.sk]: sourceId,
       ...ItemBody.encode({ policies: set.policies, commit: set.commit }),
     };
-    ItemBody.assertFits(item, `The policy set of source "${sourceId}" (${set.policies.length} files)`);
+    ItemBody.assertFits(
+      item,
+      `The policy set of source "${sourceId}" (${set.policies.length} files)`,
+    );
     await this.#table.put(item);
   }
 }

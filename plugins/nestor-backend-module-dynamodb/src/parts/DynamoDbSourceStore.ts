@@ -26,7 +26,10 @@ export class DynamoDbSourceStore implements SourceStore {
   }
 
   async listSourceStatuses(): Promise<SourceStatus[]> {
-    const items = await this.#table.queryIndexPartition(INDEXES.GSI1, keys.sourcesAll());
+    const items = await this.#table.queryIndexPartition(
+      INDEXES.GSI1,
+      keys.sourcesAll(),
+    );
     return items.map(item => ItemBody.decode<SourceStatus>(item));
   }
 

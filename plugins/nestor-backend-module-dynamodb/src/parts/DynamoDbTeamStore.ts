@@ -5,7 +5,11 @@ import {
   StoredTeam,
   TeamStore,
 } from '@nestor/plugin-nestor-node';
-import { isConditionalCheckFailed, Item, TableClient } from '../client/TableClient';
+import {
+  isConditionalCheckFailed,
+  Item,
+  TableClient,
+} from '../client/TableClient';
 import { ItemBody } from '../schema/ItemBody';
 import { keys } from '../schema/keys';
 import { INDEXES } from '../schema/tableSchema';
@@ -55,11 +59,16 @@ export class DynamoDbTeamStore implements TeamStore {
   }
 
   async listTeams(): Promise<StoredTeam[]> {
-    const items = await this.#table.queryIndexPartition(INDEXES.GSI1, keys.teamsAll());
+    const items = await this.#table.queryIndexPartition(
+      INDEXES.GSI1,
+      keys.teamsAll(),
+    );
     return items.map(item => ItemBody.decode<StoredTeam>(item));
   }
 
-  async reserveQuota(reservation: QuotaReservation): Promise<QuotaReservationResult> {
+  async reserveQuota(
+    reservation: QuotaReservation,
+  ): Promise<QuotaReservationResult> {
     const key = keys.quota(reservation.team, reservation.environment);
     const update = QuotaCounters.reserveUpdate(reservation);
     for (let round = 1; round <= MAX_ROUNDS; round++) {
@@ -75,15 +84,22 @@ export class DynamoDbTeamStore implements TeamStore {
       }
       // refused: report the first limit that the stored counters break; if
       // none does any more (a release came in between), try again
-      const refusal = QuotaCounters.refusal(reservation, await this.#table.get(key));
+      const refusal = QuotaCounters.refusal(
+        reservation,
+        await this.#table.get(key),
+      );
       if (refusal) {
         return refusal;
       }
     }
-    throw new Error(`Quota reservation for ${reservation.team}/${reservation.environment} kept conflicting`);
+    throw new Error(
+      `Quota reservation for ${reservation.team}/${reservation.environment} kept conflicting`,
+    );
   }
 
-  async releaseQuota(reservation: Omit<QuotaReservation, 'limits'>): Promise<void> {
+  async releaseQuota(
+    reservation: Omit<QuotaReservation, 'limits'>,
+  ): Promise<void> {
     const key = keys.quota(reservation.team, reservation.environment);
     for (let round = 1; round <= MAX_ROUNDS; round++) {
       const item = await this.#table.get(key);
@@ -91,7 +107,10 @@ export class DynamoDbTeamStore implements TeamStore {
         return;
       }
       try {
-        await this.#table.update({ Key: key, ...QuotaCounters.releaseUpdate(reservation, item) });
+        await this.#table.update({
+          Key: key,
+          ...QuotaCounters.releaseUpdate(reservation, item),
+        });
         return;
       } catch (error) {
         if (!isConditionalCheckFailed(error)) {
@@ -99,13 +118,18 @@ export class DynamoDbTeamStore implements TeamStore {
         }
       }
     }
-    throw new Error(`Quota release for ${reservation.team}/${reservation.environment} kept conflicting`);
+    throw new Error(
+      `Quota release for ${reservation.team}/${reservation.environment} kept conflicting`,
+    );
   }
 
   async getQuotaUsage(team: string): Promise<QuotaUsageRow[]> {
     const items: Item[] = await this.#table.queryAll({
       KeyConditionExpression: 'PK = :pk AND begins_with(SK, :quota)',
-      ExpressionAttributeValues: { ':pk': keys.teamPartition(team), ':quota': 'QUOTA#' },
+      ExpressionAttributeValues: {
+        ':pk': keys.teamPartition(team),
+        ':quota': 'QUOTA#',
+      },
     });
     return items.flatMap(item => QuotaCounters.rows(team, item));
   }

@@ -9,7 +9,9 @@ function teamPartition(event: Pick<NestorEvent, 'team' | 'visibleTo'>): string {
   if (event.visibleTo !== undefined) {
     return keys.eventsShared();
   }
-  return event.team === null ? keys.eventsGlobal() : keys.eventsByTeam(event.team);
+  return event.team === null
+    ? keys.eventsGlobal()
+    : keys.eventsByTeam(event.team);
 }
 
 /**
@@ -38,7 +40,10 @@ export const EventItemCodec = {
       [INDEXES.GSI2.sk]: pad(event.id),
       ...ItemBody.encode(event),
     };
-    ItemBody.assertFits(item, `Event ${event.type} for ${event.ref ?? 'nothing'}`);
+    ItemBody.assertFits(
+      item,
+      `Event ${event.type} for ${event.ref ?? 'nothing'}`,
+    );
     return item;
   },
 
@@ -57,8 +62,12 @@ export const EventItemCodec = {
     }
     const visibleTo: string[] | undefined = item.visibleTo;
     if (visibleTo) {
-      return teams.includes(item.team) || visibleTo.some(t => teams.includes(t));
+      return (
+        teams.includes(item.team) || visibleTo.some(t => teams.includes(t))
+      );
     }
-    return item.team === null || item.team === undefined || teams.includes(item.team);
+    return (
+      item.team === null || item.team === undefined || teams.includes(item.team)
+    );
   },
 };

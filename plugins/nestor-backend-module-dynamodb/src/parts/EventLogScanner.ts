@@ -1,4 +1,8 @@
-import { isConditionalCheckFailed, Item, TableClient } from '../client/TableClient';
+import {
+  isConditionalCheckFailed,
+  Item,
+  TableClient,
+} from '../client/TableClient';
 import { eventBucketOf, keys, pad } from '../schema/keys';
 import { EventItemCodec } from './EventItemCodec';
 
@@ -21,7 +25,10 @@ export class EventLogScanner {
   readonly #table: TableClient;
   readonly #graceMs: number;
 
-  static create(options: { table: TableClient; holeGraceMs: number }): EventLogScanner {
+  static create(options: {
+    table: TableClient;
+    holeGraceMs: number;
+  }): EventLogScanner {
     return new EventLogScanner(options.table, options.holeGraceMs);
   }
 
@@ -69,10 +76,17 @@ export class EventLogScanner {
 
   /** Items from `from` on, from the first bucket that has any up to `last`'s bucket. */
   async #pageFrom(from: number, last: number): Promise<Item[]> {
-    for (let bucket = eventBucketOf(from); bucket <= eventBucketOf(last); bucket++) {
+    for (
+      let bucket = eventBucketOf(from);
+      bucket <= eventBucketOf(last);
+      bucket++
+    ) {
       const { items } = await this.#table.query({
         KeyConditionExpression: 'PK = :pk AND SK >= :from',
-        ExpressionAttributeValues: { ':pk': keys.eventBucket(bucket), ':from': pad(Math.max(from, 0)) },
+        ExpressionAttributeValues: {
+          ':pk': keys.eventBucket(bucket),
+          ':from': pad(Math.max(from, 0)),
+        },
         Limit: PAGE_SIZE,
       });
       if (items.length > 0) {
@@ -86,7 +100,9 @@ export class EventLogScanner {
   async #seal(from: number, to: number): Promise<void> {
     for (let id = from; id <= to; id++) {
       try {
-        await this.#table.put(EventItemCodec.hole(id), { condition: 'attribute_not_exists(PK)' });
+        await this.#table.put(EventItemCodec.hole(id), {
+          condition: 'attribute_not_exists(PK)',
+        });
       } catch (error) {
         if (!isConditionalCheckFailed(error)) {
           throw error;

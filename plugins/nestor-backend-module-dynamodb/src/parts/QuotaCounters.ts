@@ -1,10 +1,17 @@
 import type { UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
-import { QuotaReservation, QuotaReservationResult, QuotaUsageRow } from '@nestor/plugin-nestor-node';
+import {
+  QuotaReservation,
+  QuotaReservationResult,
+  QuotaUsageRow,
+} from '@nestor/plugin-nestor-node';
 import type { Item } from '../client/TableClient';
 
 type CounterUpdate = Pick<
   UpdateCommandInput,
-  'UpdateExpression' | 'ConditionExpression' | 'ExpressionAttributeNames' | 'ExpressionAttributeValues'
+  | 'UpdateExpression'
+  | 'ConditionExpression'
+  | 'ExpressionAttributeNames'
+  | 'ExpressionAttributeValues'
 >;
 
 const DEPLOYMENTS = 'deployments';
@@ -37,7 +44,10 @@ interface LimitCheck {
   adds: number;
 }
 
-function limitChecks(r: Omit<QuotaReservation, 'limits'> & Partial<Pick<QuotaReservation, 'limits'>>): LimitCheck[] {
+function limitChecks(
+  r: Omit<QuotaReservation, 'limits'> &
+    Partial<Pick<QuotaReservation, 'limits'>>,
+): LimitCheck[] {
   const checks: LimitCheck[] = [];
   const add = (
     limit: LimitCheck['limit'],
@@ -47,13 +57,32 @@ function limitChecks(r: Omit<QuotaReservation, 'limits'> & Partial<Pick<QuotaRes
     max: number | undefined,
   ) => {
     if (max !== undefined) {
-      checks.push({ limit, scope, placeholder, attribute, max, adds: limit === 'maxDeployments' ? 1 : r.monthlyCost });
+      checks.push({
+        limit,
+        scope,
+        placeholder,
+        attribute,
+        max,
+        adds: limit === 'maxDeployments' ? 1 : r.monthlyCost,
+      });
     }
   };
   add('maxDeployments', '*', '#d', DEPLOYMENTS, r.limits?.maxDeployments);
   add('maxMonthlyCost', '*', '#c', MONTHLY_COST, r.limits?.maxMonthlyCost);
-  add('maxDeployments', r.resourceType, '#td', typeDeployments(r.resourceType), r.limits?.perType?.maxDeployments);
-  add('maxMonthlyCost', r.resourceType, '#tc', typeCost(r.resourceType), r.limits?.perType?.maxMonthlyCost);
+  add(
+    'maxDeployments',
+    r.resourceType,
+    '#td',
+    typeDeployments(r.resourceType),
+    r.limits?.perType?.maxDeployments,
+  );
+  add(
+    'maxMonthlyCost',
+    r.resourceType,
+    '#tc',
+    typeCost(r.resourceType),
+    r.limits?.perType?.maxMonthlyCost,
+  );
   return checks;
 }
 
@@ -68,7 +97,12 @@ function limitChecks(r: Omit<QuotaReservation, 'limits'> & Partial<Pick<QuotaRes
 export const QuotaCounters = {
   /** The reservation's update, or undefined when a limit can never hold. */
   reserveUpdate(r: QuotaReservation): CounterUpdate | undefined {
-    const values: Record<string, unknown> = { ':one': 1, ':cost': r.monthlyCost, ':team': r.team, ':env': r.environment };
+    const values: Record<string, unknown> = {
+      ':one': 1,
+      ':cost': r.monthlyCost,
+      ':team': r.team,
+      ':env': r.environment,
+    };
     const conditions: string[] = [];
     for (const [i, check] of limitChecks(r).entries()) {
       const threshold = round(check.max - check.adds);
@@ -76,35 +110,61 @@ export const QuotaCounters = {
         return undefined;
       }
       values[`:max${i}`] = threshold;
-      conditions.push(`(attribute_not_exists(${check.placeholder}) OR ${check.placeholder} <= :max${i})`);
+      conditions.push(
+        `(attribute_not_exists(${check.placeholder}) OR ${check.placeholder} <= :max${i})`,
+      );
     }
     return {
-      UpdateExpression: 'ADD #d :one, #c :cost, #td :one, #tc :cost, #rev :one SET #team = :team, #env = :env',
-      ConditionExpression: conditions.length > 0 ? conditions.join(' AND ') : undefined,
+      UpdateExpression:
+        'ADD #d :one, #c :cost, #td :one, #tc :cost, #rev :one SET #team = :team, #env = :env',
+      ConditionExpression:
+        conditions.length > 0 ? conditions.join(' AND ') : undefined,
       ExpressionAttributeNames: names(r.resourceType),
       ExpressionAttributeValues: values,
     };
   },
 
   /** The first limit the stored counters break for this reservation, if any. */
-  refusal(r: QuotaReservation, item: Item | undefined): Extract<QuotaReservationResult, { ok: false }> | undefined {
+  refusal(
+    r: QuotaReservation,
+    item: Item | undefined,
+  ): Extract<QuotaReservationResult, { ok: false }> | undefined {
     for (const check of limitChecks(r)) {
       const current = Number(item?.[check.attribute] ?? 0);
       if (round(current + check.adds) > check.max) {
-        return { ok: false, limit: check.limit, scope: check.scope, current, max: check.max };
+        return {
+          ok: false,
+          limit: check.limit,
+          scope: check.scope,
+          current,
+          max: check.max,
+        };
       }
     }
     return undefined;
   },
 
   /** Takes a reservation back, never below zero, if the item is unchanged since read. */
-  releaseUpdate(r: Omit<QuotaReservation, 'limits'>, item: Item): CounterUpdate {
-    const less = (attribute: string, by: number) => Math.max(0, round(Number(item[attribute] ?? 0) - by));
+  releaseUpdate(
+    r: Omit<QuotaReservation, 'limits'>,
+    item: Item,
+  ): CounterUpdate {
+    const less = (attribute: string, by: number) =>
+      Math.max(0, round(Number(item[attribute] ?? 0) - by));
     const hasRev = item.rev !== undefined;
     return {
-      UpdateExpression: 'SET #d = :d, #c = :c, #td = :td, #tc = :tc ADD #rev :one',
-      ConditionExpression: hasRev ? '#rev = :rev' : 'attribute_not_exists(#rev)',
-      ExpressionAttributeNames: { '#d': DEPLOYMENTS, '#c': MONTHLY_COST, '#td': typeDeployments(r.resourceType), '#tc': typeCost(r.resourceType), '#rev': 'rev' },
+      UpdateExpression:
+        'SET #d = :d, #c = :c, #td = :td, #tc = :tc ADD #rev :one',
+      ConditionExpression: hasRev
+        ? '#rev = :rev'
+        : 'attribute_not_exists(#rev)',
+      ExpressionAttributeNames: {
+        '#d': DEPLOYMENTS,
+        '#c': MONTHLY_COST,
+        '#td': typeDeployments(r.resourceType),
+        '#tc': typeCost(r.resourceType),
+        '#rev': 'rev',
+      },
       ExpressionAttributeValues: {
         ':d': less(DEPLOYMENTS, 1),
         ':c': less(MONTHLY_COST, r.monthlyCost),
@@ -120,9 +180,17 @@ export const QuotaCounters = {
   rows(team: string, item: Item): QuotaUsageRow[] {
     const environment = item.environment as string;
     const rows: QuotaUsageRow[] = [
-      { team, environment, scope: '*', deployments: Number(item[DEPLOYMENTS] ?? 0), monthlyCost: Number(item[MONTHLY_COST] ?? 0) },
+      {
+        team,
+        environment,
+        scope: '*',
+        deployments: Number(item[DEPLOYMENTS] ?? 0),
+        monthlyCost: Number(item[MONTHLY_COST] ?? 0),
+      },
     ];
-    for (const attribute of Object.keys(item).filter(a => a.startsWith('d:')).sort()) {
+    for (const attribute of Object.keys(item)
+      .filter(a => a.startsWith('d:'))
+      .sort()) {
       const scope = attribute.slice(2);
       rows.push({
         team,

@@ -5,7 +5,10 @@ import { canonicalJson } from './canonicalJson';
  * The top-level paths that differ between two definitions: `apiVersion`,
  * `kind`, and `metadata.<key>` / `spec.<key>` for each key of those blocks.
  */
-export function changedFields(before: ResourceDefinition, after: ResourceDefinition): string[] {
+export function changedFields(
+  before: ResourceDefinition,
+  after: ResourceDefinition,
+): string[] {
   const changed: string[] = [];
   for (const key of ['apiVersion', 'kind'] as const) {
     if (canonicalJson(before[key]) !== canonicalJson(after[key])) {

@@ -24,7 +24,13 @@ function valueSize(value: unknown): number {
     return 3 + value.reduce((sum: number, v) => sum + 1 + valueSize(v), 0);
   }
   if (typeof value === 'object') {
-    return 3 + Object.entries(value as object).reduce((sum, [k, v]) => sum + 1 + Buffer.byteLength(k) + valueSize(v), 0);
+    return (
+      3 +
+      Object.entries(value as object).reduce(
+        (sum, [k, v]) => sum + 1 + Buffer.byteLength(k) + valueSize(v),
+        0,
+      )
+    );
   }
   return 0;
 }
@@ -60,7 +66,10 @@ export const ItemBody = {
 
   /** The approximate stored size of an item, as DynamoDB counts it. */
   sizeOf(item: Item): number {
-    return Object.entries(item).reduce((sum, [k, v]) => sum + Buffer.byteLength(k) + valueSize(v), 0);
+    return Object.entries(item).reduce(
+      (sum, [k, v]) => sum + Buffer.byteLength(k) + valueSize(v),
+      0,
+    );
   },
 
   /** Throws an InputError naming `what` when the item cannot be stored. */
@@ -69,7 +78,9 @@ export const ItemBody = {
     if (size > MAX_ITEM_BYTES) {
       const kb = (n: number) => Math.ceil(n / 1024);
       throw new InputError(
-        `${what} is too large to store: ${kb(size)} KB after compression, over DynamoDB's item limit of ${kb(
+        `${what} is too large to store: ${kb(
+          size,
+        )} KB after compression, over DynamoDB's item limit of ${kb(
           MAX_ITEM_BYTES,
         )} KB. Make it smaller (fewer or smaller parameters, artifacts or revisions).`,
       );

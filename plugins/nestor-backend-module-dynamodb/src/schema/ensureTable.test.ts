@@ -1,8 +1,11 @@
-import { CreateTableCommand, DescribeTableCommand } from '@aws-sdk/client-dynamodb';
+import {
+  CreateTableCommand,
+  DescribeTableCommand,
+} from '@aws-sdk/client-dynamodb';
 import { mockServices } from '@backstage/backend-test-utils';
 import { DynamoDbStoreMetrics } from '../client/DynamoDbStoreMetrics';
 import { RetryPolicy } from '../client/RetryPolicy';
-import { startDynalite, TestDynalite } from '../testing/startDynalite';
+import { startDynalite, TestDynalite } from '../__testUtils__/startDynalite';
 import { ensureTable } from './ensureTable';
 import { tableDefinition } from './tableSchema';
 
@@ -37,9 +40,13 @@ describe('ensureTable', () => {
   it('creates the table once when replicas start together, with every index', async () => {
     const tableName = dynalite.uniqueTableName();
     await Promise.all(Array.from({ length: 4 }, () => ensure(tableName, true)));
-    const { Table } = await dynalite.client().send(new DescribeTableCommand({ TableName: tableName }));
+    const { Table } = await dynalite
+      .client()
+      .send(new DescribeTableCommand({ TableName: tableName }));
     expect(Table?.TableStatus).toBe('ACTIVE');
-    expect(Table?.GlobalSecondaryIndexes?.map(g => g.IndexName).sort()).toEqual(['GSI1', 'GSI2', 'GSI3', 'GSI4']);
+    expect(Table?.GlobalSecondaryIndexes?.map(g => g.IndexName).sort()).toEqual(
+      ['GSI1', 'GSI2', 'GSI3', 'GSI4'],
+    );
     await expect(ensure(tableName, false)).resolves.toBeUndefined();
   });
 
@@ -49,9 +56,13 @@ describe('ensureTable', () => {
     await dynalite.client().send(
       new CreateTableCommand({
         ...definition,
-        GlobalSecondaryIndexes: definition.GlobalSecondaryIndexes!.filter(g => g.IndexName !== 'GSI3').map(g =>
-          g.IndexName === 'GSI4' ? { ...g, Projection: { ProjectionType: 'KEYS_ONLY' } } : g,
-        ),
+        GlobalSecondaryIndexes: definition
+          .GlobalSecondaryIndexes!.filter(g => g.IndexName !== 'GSI3')
+          .map(g =>
+            g.IndexName === 'GSI4'
+              ? { ...g, Projection: { ProjectionType: 'KEYS_ONLY' } }
+              : g,
+          ),
       }),
     );
     await expect(ensure(tableName, true)).rejects.toThrow(

@@ -10,9 +10,15 @@ import { INDEXES, PK, SK, tableDefinition } from './tableSchema';
 
 const sleep = (ms: number) => new Promise(resolve => setTimeout(resolve, ms));
 
-async function describe(client: DynamoDBClient, retry: RetryPolicy, tableName: string): Promise<TableDescription | undefined> {
+async function describe(
+  client: DynamoDBClient,
+  retry: RetryPolicy,
+  tableName: string,
+): Promise<TableDescription | undefined> {
   try {
-    const out = await retry.run('DescribeTable', () => client.send(new DescribeTableCommand({ TableName: tableName })));
+    const out = await retry.run('DescribeTable', () =>
+      client.send(new DescribeTableCommand({ TableName: tableName })),
+    );
     return out.Table;
   } catch (error) {
     if ((error as Error).name === 'ResourceNotFoundException') {
@@ -32,13 +38,21 @@ function problemsOf(table: TableDescription): string[] {
     problems.push(`key schema must be ${PK} (hash) and ${SK} (range)`);
   }
   for (const index of Object.values(INDEXES)) {
-    const found = table.GlobalSecondaryIndexes?.find(g => g.IndexName === index.name);
+    const found = table.GlobalSecondaryIndexes?.find(
+      g => g.IndexName === index.name,
+    );
     if (!found) {
       problems.push(`global secondary index ${index.name} is missing`);
     } else {
       const indexKey = keyOf(found.KeySchema);
-      if (indexKey.HASH !== index.pk || indexKey.RANGE !== index.sk || found.Projection?.ProjectionType !== 'ALL') {
-        problems.push(`global secondary index ${index.name} must have keys ${index.pk}/${index.sk} and project ALL attributes`);
+      if (
+        indexKey.HASH !== index.pk ||
+        indexKey.RANGE !== index.sk ||
+        found.Projection?.ProjectionType !== 'ALL'
+      ) {
+        problems.push(
+          `global secondary index ${index.name} must have keys ${index.pk}/${index.sk} and project ALL attributes`,
+        );
       }
     }
   }
@@ -69,7 +83,9 @@ export async function ensureTable(options: {
     }
     logger.info(`Creating DynamoDB table "${tableName}"`);
     try {
-      await retry.run('CreateTable', () => client.send(new CreateTableCommand(tableDefinition(tableName))));
+      await retry.run('CreateTable', () =>
+        client.send(new CreateTableCommand(tableDefinition(tableName))),
+      );
     } catch (error) {
       if ((error as Error).name !== 'ResourceInUseException') {
         throw error;
@@ -79,17 +95,27 @@ export async function ensureTable(options: {
   const deadline = Date.now() + (options.timeoutMs ?? 120_000);
   for (;;) {
     table = await describe(client, retry, tableName);
-    const indexesActive = (table?.GlobalSecondaryIndexes ?? []).every(g => g.IndexStatus === 'ACTIVE');
+    const indexesActive = (table?.GlobalSecondaryIndexes ?? []).every(
+      g => g.IndexStatus === 'ACTIVE',
+    );
     if (table?.TableStatus === 'ACTIVE' && indexesActive) {
       break;
     }
     if (Date.now() > deadline) {
-      throw new Error(`DynamoDB table "${tableName}" is not ACTIVE (status ${table?.TableStatus ?? 'unknown'})`);
+      throw new Error(
+        `DynamoDB table "${tableName}" is not ACTIVE (status ${
+          table?.TableStatus ?? 'unknown'
+        })`,
+      );
     }
     await sleep(250);
   }
   const problems = problemsOf(table);
   if (problems.length > 0) {
-    throw new Error(`DynamoDB table "${tableName}" does not match Nestor's design: ${problems.join('; ')}`);
+    throw new Error(
+      `DynamoDB table "${tableName}" does not match Nestor's design: ${problems.join(
+        '; ',
+      )}`,
+    );
   }
 }

@@ -19,8 +19,14 @@ export const keys = {
   deploymentCounter: () => ({ PK: 'META', SK: 'DEPLOYMENT_COUNTER' }),
 
   catalogCurrent: (name: string) => ({ PK: `ITEM#${name}`, SK: 'CURRENT' }),
-  catalogRevision: (name: string, rev: number) => ({ PK: `ITEM#${name}`, SK: `REV#${pad(rev, 10)}` }),
-  catalogTag: (name: string, tag: string) => ({ PK: `ITEM#${name}`, SK: `TAG#${tag}` }),
+  catalogRevision: (name: string, rev: number) => ({
+    PK: `ITEM#${name}`,
+    SK: `REV#${pad(rev, 10)}`,
+  }),
+  catalogTag: (name: string, tag: string) => ({
+    PK: `ITEM#${name}`,
+    SK: `TAG#${tag}`,
+  }),
   catalogItemPartition: (name: string) => `ITEM#${name}`,
   catalogAll: () => 'CATALOG',
   catalogByType: (type: string) => `CATALOG#TYPE#${type}`,
@@ -37,7 +43,10 @@ export const keys = {
 
   team: (id: string) => ({ PK: `TEAM#${id}`, SK: 'TEAM' }),
   teamsAll: () => 'TEAMS',
-  quota: (team: string, environment: string) => ({ PK: `TEAM#${team}`, SK: `QUOTA#${environment}` }),
+  quota: (team: string, environment: string) => ({
+    PK: `TEAM#${team}`,
+    SK: `QUOTA#${environment}`,
+  }),
   teamPartition: (team: string) => `TEAM#${team}`,
 
   deployment: (id: string) => ({ PK: `DEP#${id}`, SK: 'DEP' }),
@@ -45,11 +54,15 @@ export const keys = {
   idempotencyKey: (key: string) => ({ PK: `IDEMPOTENCY#${key}`, SK: 'KEY' }),
   deploymentsAll: () => 'DEPLOYMENTS',
   deploymentsByTeam: (team: string) => `DEPLOYMENTS#TEAM#${team}`,
-  deploymentsByEnvironment: (environment: string) => `DEPLOYMENTS#ENV#${environment}`,
+  deploymentsByEnvironment: (environment: string) =>
+    `DEPLOYMENTS#ENV#${environment}`,
   deploymentsByPhase: (phase: string) => `DEPLOYMENTS#PHASE#${phase}`,
 
   eventBucket: (bucket: number) => `EVENTS#${pad(bucket, 8)}`,
-  event: (id: number) => ({ PK: `EVENTS#${pad(Math.floor(id / EVENT_BUCKET_SIZE), 8)}`, SK: pad(id) }),
+  event: (id: number) => ({
+    PK: `EVENTS#${pad(Math.floor(id / EVENT_BUCKET_SIZE), 8)}`,
+    SK: pad(id),
+  }),
   eventsByTeam: (team: string) => `EVENTS#TEAM#${team}`,
   eventsGlobal: () => 'EVENTS#GLOBAL',
   eventsShared: () => 'EVENTS#SHARED',

@@ -25,7 +25,9 @@ export const INDEXES = {
 } as const satisfies Record<string, IndexSpec>;
 
 /** Names of the index key attributes, for removing an item from every index. */
-export const INDEX_KEY_ATTRIBUTES: string[] = Object.values(INDEXES).flatMap(i => [i.pk, i.sk]);
+export const INDEX_KEY_ATTRIBUTES: string[] = Object.values(INDEXES).flatMap(
+  i => [i.pk, i.sk],
+);
 
 /**
  * The CreateTable request of Nestor's table: on-demand capacity, string keys,
@@ -37,10 +39,12 @@ export function tableDefinition(tableName: string): CreateTableCommandInput {
   return {
     TableName: tableName,
     BillingMode: 'PAY_PER_REQUEST',
-    AttributeDefinitions: [PK, SK, ...indexes.flatMap(i => [i.pk, i.sk])].map(name => ({
-      AttributeName: name,
-      AttributeType: 'S',
-    })),
+    AttributeDefinitions: [PK, SK, ...indexes.flatMap(i => [i.pk, i.sk])].map(
+      name => ({
+        AttributeName: name,
+        AttributeType: 'S',
+      }),
+    ),
     KeySchema: [
       { AttributeName: PK, KeyType: 'HASH' },
       { AttributeName: SK, KeyType: 'RANGE' },

@@ -1,11 +1,19 @@
 import { AddressInfo } from 'node:net';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { mockServices } from '@backstage/backend-test-utils';
-import { DynamoDbNestorStore, DynamoDbNestorStoreOptions } from '../DynamoDbNestorStore';
+import {
+  DynamoDbNestorStore,
+  DynamoDbNestorStoreOptions,
+} from '../DynamoDbNestorStore';
 
 // dynalite ships no types; this is the part used here
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const dynalite: (options: { createTableMs?: number; deleteTableMs?: number; updateTableMs?: number; path?: string }) => import('node:http').Server = require('dynalite');
+const dynalite: (options: {
+  createTableMs?: number;
+  deleteTableMs?: number;
+  updateTableMs?: number;
+  path?: string;
+}) => import('node:http').Server = require('dynalite');
 
 /** A dynalite server running in this process. */
 export interface TestDynalite {
@@ -15,7 +23,9 @@ export interface TestDynalite {
   /** A table name not used before in this server. */
   uniqueTableName(prefix?: string): string;
   /** A store on a fresh table (several stores may share one with `tableName`). */
-  createStore(options?: Partial<DynamoDbNestorStoreOptions>): Promise<DynamoDbNestorStore>;
+  createStore(
+    options?: Partial<DynamoDbNestorStoreOptions>,
+  ): Promise<DynamoDbNestorStore>;
   stop(): Promise<void>;
 }
 
@@ -26,7 +36,11 @@ let tables = 0;
  * memory) on 127.0.0.1 and a random port, with tables ACTIVE at once.
  */
 export async function startDynalite(): Promise<TestDynalite> {
-  const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  const server = dynalite({
+    createTableMs: 0,
+    deleteTableMs: 0,
+    updateTableMs: 0,
+  });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => resolve());
@@ -39,7 +53,8 @@ export async function startDynalite(): Promise<TestDynalite> {
       credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
       maxAttempts: 1,
     });
-  const uniqueTableName = (prefix = 'nestor-test') => `${prefix}-${process.pid}-${++tables}`;
+  const uniqueTableName = (prefix = 'nestor-test') =>
+    `${prefix}-${process.pid}-${++tables}`;
   return {
     endpoint,
     client,
