@@ -1,7 +1,8 @@
 import { ConfigReader } from '@backstage/config';
+import { JsonObject } from '@backstage/types';
 import { readNestorProviderConfig } from './readNestorProviderConfig';
 
-const read = (nestor: unknown) =>
+const read = (nestor: JsonObject) =>
   readNestorProviderConfig(
     new ConfigReader({ catalog: { providers: { nestor } } }),
   );

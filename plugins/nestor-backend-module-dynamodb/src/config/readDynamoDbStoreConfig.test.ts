@@ -1,7 +1,8 @@
 import { ConfigReader } from '@backstage/config';
+import { JsonObject } from '@backstage/types';
 import { readDynamoDbStoreConfig } from './readDynamoDbStoreConfig';
 
-const read = (dynamodb: unknown) =>
+const read = (dynamodb: JsonObject) =>
   readDynamoDbStoreConfig(
     new ConfigReader({ nestor: { storage: { type: 'dynamodb', dynamodb } } }),
   );
