@@ -42,7 +42,8 @@ function definitionHash(definition: ResourceDefinition): string {
 export const CatalogItemCodec = {
   definitionHash,
 
-  revisionItem(draft: RevisionDraft): Item {
+  /** A version entry; `writeToken` recognises our own write when a retried put is refused. */
+  revisionItem(draft: RevisionDraft, writeToken: string): Item {
     const item = {
       ...keys.catalogRevision(draft.name, draft.rev),
       name: draft.name,
@@ -53,6 +54,7 @@ export const CatalogItemCodec = {
       version: draft.definition.spec.version,
       commit: draft.source.commit,
       changedFields: draft.changedFields,
+      wt: writeToken,
       ...ItemBody.encode({
         definition: draft.definition,
         source: draft.source,

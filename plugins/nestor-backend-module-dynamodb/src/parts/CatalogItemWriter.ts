@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { CatalogItem, ItemSource } from '@nestor/plugin-nestor-common';
 import { CatalogItemWrite } from '@nestor/plugin-nestor-node';
 import {
@@ -75,7 +76,7 @@ export class CatalogItemWriter {
         continue;
       }
       const draft = await this.#draft(name, current, decision);
-      const revision = CatalogItemCodec.revisionItem(draft);
+      const revision = CatalogItemCodec.revisionItem(draft, randomUUID());
       try {
         await this.#table.put(revision, {
           condition: 'attribute_not_exists(SK)',
@@ -90,7 +91,10 @@ export class CatalogItemWriter {
         if (claimed) {
           await this.#publish(current, claimed);
         }
-        continue;
+        // unless the entry is our own (a retry after a lost answer), decide again
+        if (claimed?.wt !== revision.wt) {
+          continue;
+        }
       }
       await this.#publish(current, revision);
       if (draft.change === 'removed') {

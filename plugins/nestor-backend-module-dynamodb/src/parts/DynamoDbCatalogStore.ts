@@ -155,9 +155,7 @@ export class DynamoDbCatalogStore implements CatalogStore {
     return this.#hydrate(live.sort((a, b) => (a.name < b.name ? -1 : 1)));
   }
 
-  async listItems(
-    query: CatalogListQuery,
-  ): Promise<{
+  async listItems(query: CatalogListQuery): Promise<{
     items: CatalogItem[];
     nextCursor?: string;
     totalCount: number;

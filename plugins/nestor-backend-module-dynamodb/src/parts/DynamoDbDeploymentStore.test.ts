@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Deployment } from '@nestor/plugin-nestor-common';
 import { createTestDeployment } from '@nestor/plugin-nestor-node/testUtils';
 import { DynamoDbNestorStore } from '../DynamoDbNestorStore';
+import { loseFirstAnswer } from '../__testUtils__/loseAnswer';
 import { startDynalite, TestDynalite } from '../__testUtils__/startDynalite';
 
 let dynalite: TestDynalite;
@@ -129,30 +130,12 @@ describe('DynamoDbDeploymentStore', () => {
   it('answers a retried update whose first attempt landed with success, not a conflict', async () => {
     // DynamoDB applies the first UpdateItem, but its answer is lost (the SDK sees a timeout) and the call is retried
     const client = dynalite.client();
-    let dropped = 0;
-    client.middlewareStack.add(
-      (next, context) => async args => {
-        const result = await next(args);
-        const input = args.input as {
-          Key?: { PK?: string | { S?: string } };
-          UpdateExpression?: string;
-        };
-        const pk =
-          typeof input.Key?.PK === 'string' ? input.Key.PK : input.Key?.PK?.S;
-        const isDataUpdate =
-          /^Update(Item)?Command$/.test(context.commandName ?? '') &&
-          pk?.startsWith('DEP#') &&
-          input.UpdateExpression?.startsWith('SET #a0');
-        if (isDataUpdate && dropped === 0) {
-          dropped += 1;
-          throw Object.assign(
-            new Error('Connection timed out after the request was sent'),
-            { name: 'TimeoutError' },
-          );
-        }
-        return result;
-      },
-      { step: 'initialize', name: 'dropFirstUpdateAnswer' },
+    const lost = loseFirstAnswer(
+      client,
+      request =>
+        request.operation === 'UpdateItem' &&
+        Boolean(request.attribute('PK')?.startsWith('DEP#')) &&
+        Boolean(request.input.UpdateExpression?.startsWith('SET #a0')),
     );
     const flaky = await dynalite.createStore({
       client,
@@ -166,7 +149,7 @@ describe('DynamoDbDeploymentStore', () => {
       { ...deployment, phase: 'Rendering' },
       0,
     );
-    expect(dropped).toBe(1);
+    expect(lost()).toBe(1);
     expect(written.version).toBe(1);
     expect((await flaky.deployments.get(deployment.id))?.phase).toBe(
       'Rendering',

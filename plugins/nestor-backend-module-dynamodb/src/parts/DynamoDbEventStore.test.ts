@@ -1,6 +1,7 @@
 import { DynamoDBClient, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { NewNestorEvent } from '@nestor/plugin-nestor-common';
 import { DynamoDbNestorStore } from '../DynamoDbNestorStore';
+import { loseFirstAnswer } from '../__testUtils__/loseAnswer';
 import { startDynalite, TestDynalite } from '../__testUtils__/startDynalite';
 
 const sleep = (ms: number) => new Promise(resolve => setTimeout(resolve, ms));
@@ -220,24 +221,11 @@ describe('DynamoDbEventStore', () => {
 
   it('recognises its own event when a retried put finds it already written', async () => {
     const client = dynalite.client();
-    let dropped = 0;
-    client.middlewareStack.add(
-      (next, context) => async args => {
-        const result = await next(args);
-        const item = (args.input as { Item?: Record<string, unknown> }).Item;
-        if (
-          /^Put(Item)?Command$/.test(context.commandName ?? '') &&
-          attribute(item?.type) === 'quota.exceeded' &&
-          dropped === 0
-        ) {
-          dropped += 1;
-          throw Object.assign(new Error('socket hang up'), {
-            name: 'TimeoutError',
-          });
-        }
-        return result;
-      },
-      { step: 'initialize', name: 'dropFirstPutAnswer' },
+    const lost = loseFirstAnswer(
+      client,
+      request =>
+        request.operation === 'PutItem' &&
+        request.attribute('type') === 'quota.exceeded',
     );
     const store = await dynalite.createStore({
       client,
@@ -249,7 +237,7 @@ describe('DynamoDbEventStore', () => {
       event({ type: 'quota.exceeded' }),
       event(),
     ]);
-    expect(dropped).toBe(1);
+    expect(lost()).toBe(1);
     expect(appended.map(e => e.id)).toEqual([1, 2, 3]);
     expect(
       (await store.events.readAfter({ afterId: 0, limit: 10 })).map(

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import {
   QuotaReservation,
   QuotaReservationResult,
@@ -70,24 +71,30 @@ export class DynamoDbTeamStore implements TeamStore {
     reservation: QuotaReservation,
   ): Promise<QuotaReservationResult> {
     const key = keys.quota(reservation.team, reservation.environment);
-    const update = QuotaCounters.reserveUpdate(reservation);
+    const token = randomUUID();
+    const update = QuotaCounters.reserveUpdate(reservation, token);
     for (let round = 1; round <= MAX_ROUNDS; round++) {
+      let refused = !update;
       if (update) {
-        try {
-          await this.#table.update({ Key: key, ...update });
-          return { ok: true };
-        } catch (error) {
-          if (!isConditionalCheckFailed(error)) {
+        refused = await this.#table.update({ Key: key, ...update }).then(
+          () => false,
+          error => {
+            if (isConditionalCheckFailed(error)) return true;
             throw error;
-          }
-        }
+          },
+        );
+      }
+      const item = refused ? await this.#table.get(key) : undefined;
+      // granted, or refused because a retry found its own first attempt counted
+      if (!refused || QuotaCounters.holdsReservation(item, token)) {
+        await this.#table
+          .update({ Key: key, ...QuotaCounters.confirmUpdate(token) })
+          .catch(() => undefined);
+        return { ok: true };
       }
       // refused: report the first limit that the stored counters break; if
       // none does any more (a release came in between), try again
-      const refusal = QuotaCounters.refusal(
-        reservation,
-        await this.#table.get(key),
-      );
+      const refusal = QuotaCounters.refusal(reservation, item);
       if (refusal) {
         return refusal;
       }
@@ -101,15 +108,17 @@ export class DynamoDbTeamStore implements TeamStore {
     reservation: Omit<QuotaReservation, 'limits'>,
   ): Promise<void> {
     const key = keys.quota(reservation.team, reservation.environment);
+    const token = randomUUID();
     for (let round = 1; round <= MAX_ROUNDS; round++) {
       const item = await this.#table.get(key);
-      if (!item) {
+      // absent, or a retry whose first attempt landed
+      if (!item || QuotaCounters.holdsRelease(item, token)) {
         return;
       }
       try {
         await this.#table.update({
           Key: key,
-          ...QuotaCounters.releaseUpdate(reservation, item),
+          ...QuotaCounters.releaseUpdate(reservation, item, token),
         });
         return;
       } catch (error) {

@@ -19,6 +19,11 @@ const MONTHLY_COST = 'monthlyCost';
 const typeDeployments = (type: string) => `d:${type}`;
 const typeCost = (type: string) => `c:${type}`;
 
+/** Tokens of reservations made but not yet confirmed (see {@link QuotaCounters.reserveUpdate}). */
+const PENDING_TOKENS = 'pendingTokens';
+/** The token of the last release (see {@link QuotaCounters.releaseUpdate}). */
+const LAST_RELEASE = 'lastRelease';
+
 /** Costs are decimals: round away binary floating point noise. */
 const round = (n: number) => Math.round(n * 1e6) / 1e6;
 
@@ -31,6 +36,7 @@ function names(type: string) {
     '#rev': 'rev',
     '#team': 'team',
     '#env': 'environment',
+    '#tokens': PENDING_TOKENS,
   };
 }
 
@@ -93,17 +99,26 @@ function limitChecks(
  * one `UpdateItem` that `ADD`s to all four under a condition that every
  * limit still holds after the addition (`counter <= max - added`), so it is
  * atomic without transactions and refuses without changing anything.
+ *
+ * `ADD` is not idempotent: a retry after a lost answer would count twice.
+ * So a reservation also adds its random token to the set `pendingTokens`, on
+ * condition that the token is not there yet; a retry that finds its token
+ * knows the first attempt landed. The token is taken out of the set once the
+ * answer is in (a token stays only when the caller died in between).
+ * Releases record their token in `lastRelease` for the same reason.
  */
 export const QuotaCounters = {
   /** The reservation's update, or undefined when a limit can never hold. */
-  reserveUpdate(r: QuotaReservation): CounterUpdate | undefined {
+  reserveUpdate(r: QuotaReservation, token: string): CounterUpdate | undefined {
     const values: Record<string, unknown> = {
       ':one': 1,
       ':cost': r.monthlyCost,
       ':team': r.team,
       ':env': r.environment,
+      ':token': token,
+      ':tokens': new Set([token]),
     };
-    const conditions: string[] = [];
+    const conditions: string[] = ['NOT contains(#tokens, :token)'];
     for (const [i, check] of limitChecks(r).entries()) {
       const threshold = round(check.max - check.adds);
       if (threshold < 0) {
@@ -116,12 +131,31 @@ export const QuotaCounters = {
     }
     return {
       UpdateExpression:
-        'ADD #d :one, #c :cost, #td :one, #tc :cost, #rev :one SET #team = :team, #env = :env',
-      ConditionExpression:
-        conditions.length > 0 ? conditions.join(' AND ') : undefined,
+        'ADD #d :one, #c :cost, #td :one, #tc :cost, #rev :one, #tokens :tokens SET #team = :team, #env = :env',
+      ConditionExpression: conditions.join(' AND '),
       ExpressionAttributeNames: names(r.resourceType),
       ExpressionAttributeValues: values,
     };
+  },
+
+  /** Whether the reservation with this token is counted in the item. */
+  holdsReservation(item: Item | undefined, token: string): boolean {
+    const tokens = item?.[PENDING_TOKENS] as Set<string> | undefined;
+    return Boolean(tokens?.has(token));
+  },
+
+  /** Takes a confirmed reservation's token out of the pending set. */
+  confirmUpdate(token: string): CounterUpdate {
+    return {
+      UpdateExpression: 'DELETE #tokens :tokens',
+      ExpressionAttributeNames: { '#tokens': PENDING_TOKENS },
+      ExpressionAttributeValues: { ':tokens': new Set([token]) },
+    };
+  },
+
+  /** Whether the release with this token is the last one written. */
+  holdsRelease(item: Item | undefined, token: string): boolean {
+    return item?.[LAST_RELEASE] === token;
   },
 
   /** The first limit the stored counters break for this reservation, if any. */
@@ -148,13 +182,14 @@ export const QuotaCounters = {
   releaseUpdate(
     r: Omit<QuotaReservation, 'limits'>,
     item: Item,
+    token: string,
   ): CounterUpdate {
     const less = (attribute: string, by: number) =>
       Math.max(0, round(Number(item[attribute] ?? 0) - by));
     const hasRev = item.rev !== undefined;
     return {
       UpdateExpression:
-        'SET #d = :d, #c = :c, #td = :td, #tc = :tc ADD #rev :one',
+        'SET #d = :d, #c = :c, #td = :td, #tc = :tc, #last = :token ADD #rev :one',
       ConditionExpression: hasRev
         ? '#rev = :rev'
         : 'attribute_not_exists(#rev)',
@@ -164,8 +199,10 @@ export const QuotaCounters = {
         '#td': typeDeployments(r.resourceType),
         '#tc': typeCost(r.resourceType),
         '#rev': 'rev',
+        '#last': LAST_RELEASE,
       },
       ExpressionAttributeValues: {
+        ':token': token,
         ':d': less(DEPLOYMENTS, 1),
         ':c': less(MONTHLY_COST, r.monthlyCost),
         ':td': less(typeDeployments(r.resourceType), 1),
