@@ -6,7 +6,7 @@ import { createTestRenderContext } from '@nestor/plugin-nestor-node/testUtils';
 import { KubernetesTestServer, UpstreamCrdValidator, findUpstreamDir } from '@nestor/test-utils';
 import YAML from 'yaml';
 import { upstreamChartDefinition, wrapperChartDefinition } from './__fixtures__/helmDefinitions';
-import { helmEngineConfig } from './config/readHelmEngineConfig';
+import { helmEngineConfigSchema } from './config/helmEngineConfigSchema';
 import { HelmEngine } from './HelmEngine';
 
 const upstream = findUpstreamDir();
@@ -26,8 +26,8 @@ function expectValidObjects(artifacts: Parameters<typeof readArtifactObjects>[0]
   return objects;
 }
 
-const argocd = HelmEngine.create({ config: helmEngineConfig() });
-const flux = HelmEngine.create({ config: helmEngineConfig({ mode: 'flux' }) });
+const argocd = HelmEngine.create({ config: helmEngineConfigSchema.parse({}) });
+const flux = HelmEngine.create({ config: helmEngineConfigSchema.parse({ mode: 'flux' }) });
 
 describe('HelmEngine', () => {
   describe('validate', () => {
@@ -103,7 +103,7 @@ describe('HelmEngine', () => {
 
     it('keeps environments apart and follows the per-environment destination and project template', async () => {
       const engine = HelmEngine.create({
-        config: helmEngineConfig({ argocd: { project: '{team}-{environment}', environments: { prod: { name: 'prod-cluster' } }, automated: false } }),
+        config: helmEngineConfigSchema.parse({ argocd: { project: '{team}-{environment}', environments: { prod: { name: 'prod-cluster' } }, automated: false } }),
       });
       const definition = upstreamChartDefinition();
       const [dev] = readArtifactObjects((await engine.render(createTestRenderContext({ definition, environment: 'dev', parameters: { image: 'x' } }))).artifacts);

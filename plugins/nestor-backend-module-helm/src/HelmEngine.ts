@@ -14,7 +14,7 @@ import {
   statusFromConditions,
   substituteParameters,
 } from '@nestor/plugin-nestor-node';
-import { HelmEngineConfig } from './config/readHelmEngineConfig';
+import { HelmEngineConfig } from './config/helmEngineConfigSchema';
 import { argoApplicationName, renderArgoApplication } from './render/renderArgoApplication';
 import { renderFluxHelmRelease } from './render/renderFluxHelmRelease';
 import { renderWrapperChart } from './render/renderWrapperChart';

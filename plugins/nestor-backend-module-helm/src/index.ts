@@ -7,8 +7,8 @@
 
 export { nestorModuleHelmEngine as default } from './module';
 export { HelmEngine } from './HelmEngine';
-export { readHelmEngineConfig, helmEngineConfig } from './config/readHelmEngineConfig';
-export type { HelmEngineConfig, HelmEngineConfigInput } from './config/readHelmEngineConfig';
+export { helmEngineConfigSchema } from './config/helmEngineConfigSchema';
+export type { HelmEngineConfig, HelmEngineConfigInput } from './config/helmEngineConfigSchema';
 export { renderArgoApplication, argoApplicationName } from './render/renderArgoApplication';
 export { renderFluxHelmRelease } from './render/renderFluxHelmRelease';
 export { renderWrapperChart } from './render/renderWrapperChart';

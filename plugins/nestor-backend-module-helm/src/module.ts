@@ -1,6 +1,6 @@
 import { coreServices, createBackendModule } from '@backstage/backend-plugin-api';
-import { nestorEnginesExtensionPoint } from '@nestor/plugin-nestor-node';
-import { readHelmEngineConfig } from './config/readHelmEngineConfig';
+import { nestorEnginesExtensionPoint, readEngineConfig } from '@nestor/plugin-nestor-node';
+import { helmEngineConfigSchema } from './config/helmEngineConfigSchema';
 import { HelmEngine } from './HelmEngine';
 
 /**
@@ -18,7 +18,7 @@ export const nestorModuleHelmEngine = createBackendModule({
         engines: nestorEnginesExtensionPoint,
       },
       async init({ config, logger, engines }) {
-        const engineConfig = readHelmEngineConfig(config);
+        const engineConfig = readEngineConfig(config, 'helm', helmEngineConfigSchema);
         engines.addEngine(HelmEngine.create({ config: engineConfig }));
         logger.info(`Helm engine registered (mode ${engineConfig.mode})`);
       },

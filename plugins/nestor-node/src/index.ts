@@ -19,6 +19,7 @@ export { readEngineConfig } from './engines/readEngineConfig';
 export { runCommand, CommandFailedError } from './engines/runCommand';
 export type { RunCommandOptions, CommandResult } from './engines/runCommand';
 export { WorkingDirectoryLock } from './engines/WorkingDirectoryLock';
+export { EngineWorkspace } from './engines/EngineWorkspace';
 export type { WorkingDirectoryLockOptions } from './engines/WorkingDirectoryLock';
 export * from './kubernetes/types';
 export * from './extensions/extensionPoints';

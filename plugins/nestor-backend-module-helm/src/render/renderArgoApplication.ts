@@ -1,5 +1,5 @@
 import { KubernetesObject, deploymentLabels } from '@nestor/plugin-nestor-node';
-import { HelmEngineConfig } from '../config/readHelmEngineConfig';
+import { HelmEngineConfig } from '../config/helmEngineConfigSchema';
 import { HelmRenderInput } from './types';
 
 /** Deletes the release's resources when the Application is deleted. */

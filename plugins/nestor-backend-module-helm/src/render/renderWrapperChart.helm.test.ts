@@ -8,7 +8,7 @@ import { createTestRenderContext } from '@nestor/plugin-nestor-node/testUtils';
 import { getHelmBinary } from '@nestor/test-utils';
 import YAML from 'yaml';
 import { wrapperChartDefinition } from '../__fixtures__/helmDefinitions';
-import { helmEngineConfig } from '../config/readHelmEngineConfig';
+import { helmEngineConfigSchema } from '../config/helmEngineConfigSchema';
 import { HelmEngine } from '../HelmEngine';
 
 const execFileAsync = promisify(execFile);
@@ -36,7 +36,7 @@ describe('generated wrapper charts with the real helm', () => {
   afterEach(() => fs.rmSync(workDir, { recursive: true, force: true }));
 
   async function renderToDisk(environment: string, parameters: Record<string, unknown>) {
-    const engine = HelmEngine.create({ config: helmEngineConfig() });
+    const engine = HelmEngine.create({ config: helmEngineConfigSchema.parse({}) });
     const { artifacts } = await engine.render(createTestRenderContext({ definition: wrapperChartDefinition(), environment, name: 'site', parameters }));
     for (const artifact of artifacts) {
       const file = path.join(workDir, artifact.path);

@@ -1,5 +1,3 @@
-import { RootConfigService } from '@backstage/backend-plugin-api';
-import { readEngineConfig } from '@nestor/plugin-nestor-node';
 import { z } from 'zod';
 
 const destinationSchema = z
@@ -12,7 +10,11 @@ const destinationSchema = z
 
 const fluxDurationSchema = z.string().regex(/^([0-9]+(\.[0-9]+)?(ms|s|m|h))+$/, 'must be a Go duration such as 10m or 1h30m');
 
-const helmEngineConfigSchema = z
+/**
+ * The schema of `nestor.engines.helm`; `readEngineConfig` reads it at start-up.
+ * @public
+ */
+export const helmEngineConfigSchema = z
   .object({
     mode: z.enum(['argocd', 'flux']).default('argocd'),
     argocd: z
@@ -49,16 +51,3 @@ const helmEngineConfigSchema = z
 export type HelmEngineConfig = z.output<typeof helmEngineConfigSchema>;
 /** `nestor.engines.helm` as written. @public */
 export type HelmEngineConfigInput = z.input<typeof helmEngineConfigSchema>;
-
-/**
- * Reads `nestor.engines.helm`; start-up fails on a bad value.
- * @public
- */
-export function readHelmEngineConfig(config: RootConfigService): HelmEngineConfig {
-  return readEngineConfig(config, 'helm', helmEngineConfigSchema);
-}
-
-/** Defaults applied to a partial config, for tests and programmatic use. @public */
-export function helmEngineConfig(input: HelmEngineConfigInput = {}): HelmEngineConfig {
-  return helmEngineConfigSchema.parse(input);
-}
