@@ -37,6 +37,21 @@ describe('GitHttpServer', () => {
     await work.remove();
   });
 
+  it('goes down (connections refused) and comes back on the same port with its repositories', async () => {
+    server = await GitHttpServer.start();
+    const url = await server.createRepo('buffet');
+    const work = await GitWorkTree.create(url);
+    await work.commitAndPush({ 'a.yaml': 'v: 1\n' });
+
+    await server.suspend();
+    const down = await execFileAsync('git', ['ls-remote', url], { env: { ...process.env, GIT_TERMINAL_PROMPT: '0' } }).catch(e => e);
+    expect(String(down.stderr)).toMatch(/Failed to connect|Connection refused|Couldn't connect/);
+
+    await server.resume();
+    expect(await cloneAndRead(url, 'a.yaml')).toBe('v: 1\n');
+    await work.remove();
+  });
+
   it('replaces history on a force-push', async () => {
     server = await GitHttpServer.start();
     const url = await server.createRepo('buffet');

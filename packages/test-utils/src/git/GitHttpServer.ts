@@ -84,6 +84,31 @@ export class GitHttpServer {
     return path.join(this.root, `${name}.git`);
   }
 
+  /**
+   * Takes the server down, as an outage would: it stops listening (clients
+   * get ECONNREFUSED) and drops open connections. The repositories are
+   * kept; {@link GitHttpServer.resume} brings it back on the same port.
+   */
+  async suspend(): Promise<void> {
+    if (!this.#server.listening) return;
+    const closed = new Promise<void>(resolve => this.#server.close(() => resolve()));
+    this.#server.closeAllConnections();
+    await closed;
+  }
+
+  /** Listens again on the port it had, after {@link GitHttpServer.suspend}. */
+  async resume(): Promise<void> {
+    if (this.#server.listening) return;
+    const port = Number(new URL(this.baseUrl).port);
+    await new Promise<void>((resolve, reject) => {
+      this.#server.once('error', reject);
+      this.#server.listen(port, '127.0.0.1', () => {
+        this.#server.off('error', reject);
+        resolve();
+      });
+    });
+  }
+
   async stop(): Promise<void> {
     this.#server.closeAllConnections();
     await new Promise<void>(resolve => this.#server.close(() => resolve()));
