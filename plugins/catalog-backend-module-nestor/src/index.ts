@@ -16,7 +16,7 @@ export {
   NESTOR_TAG,
   NESTOR_DEPLOYMENT_TAG,
   BUFFET_ITEM_RESOURCE_TYPE,
-} from './entities/annotations';
+} from '@nestor/plugin-nestor-common';
 export {
   buffetItemEntity,
   buffetItemTemplateRef,

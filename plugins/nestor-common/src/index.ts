@@ -21,3 +21,4 @@ export * from './api/types';
 export * from './permissions/permissions';
 export * from './client/NestorClient';
 export * from './client/EventStreamParser';
+export * from './catalog/entityAnnotations';

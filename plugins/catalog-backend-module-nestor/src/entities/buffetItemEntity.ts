@@ -10,7 +10,7 @@ import {
   BUFFET_ITEM_RESOURCE_TYPE,
   NESTOR_ANNOTATIONS,
   NESTOR_TAG,
-} from './annotations';
+} from '@nestor/plugin-nestor-common';
 import { gitFileUrl } from './gitFileUrl';
 import { nestorLocation } from './nestorLocation';
 import { toEntityTags } from './toEntityTags';

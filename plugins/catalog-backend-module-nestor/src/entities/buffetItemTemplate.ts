@@ -5,7 +5,7 @@ import {
   buffetItemLinks,
   teamOwnerRef,
 } from './buffetItemEntity';
-import { NESTOR_TAG } from './annotations';
+import { NESTOR_TAG } from '@nestor/plugin-nestor-common';
 import { deployStepInput, templateForm } from './templateForm';
 import { toEntityTags } from './toEntityTags';
 import { EntityContext } from './types';

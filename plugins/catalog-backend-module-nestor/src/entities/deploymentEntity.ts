@@ -9,7 +9,7 @@ import {
   NESTOR_ANNOTATIONS,
   NESTOR_DEPLOYMENT_TAG,
   NESTOR_TAG,
-} from './annotations';
+} from '@nestor/plugin-nestor-common';
 import { deploymentEntityName } from './deploymentEntityName';
 import { nestorLocation } from './nestorLocation';
 import { toEntityTags } from './toEntityTags';

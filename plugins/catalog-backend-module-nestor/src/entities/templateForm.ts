@@ -1,6 +1,6 @@
 import { JsonObject } from '@backstage/types';
 import { ResourceDefinition } from '@nestor/plugin-nestor-common';
-import { NESTOR_DEPLOYMENT_TAG } from './annotations';
+import { NESTOR_DEPLOYMENT_TAG } from '@nestor/plugin-nestor-common';
 import { EntityContext } from './types';
 
 /** DNS-1123 label, what Nestor accepts as a deployment name. */

@@ -8,7 +8,7 @@ import { useApi } from '@backstage/frontend-plugin-api';
 import { catalogApiRef } from '@backstage/plugin-catalog-react';
 import { parseDeploymentRef } from '@nestor/plugin-nestor-common';
 import useAsync from 'react-use/esm/useAsync';
-import { NESTOR_ANNOTATIONS } from '../lib/nestorAnnotations';
+import { NESTOR_ANNOTATIONS } from '@nestor/plugin-nestor-common';
 
 /** Which deployments an entity stands for. @public */
 export type EntityDeploymentScope =

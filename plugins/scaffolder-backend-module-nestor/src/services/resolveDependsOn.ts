@@ -2,10 +2,13 @@ import { BackstageCredentials } from '@backstage/backend-plugin-api';
 import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
 import { InputError } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
-import { deploymentRefSchema } from '@nestor/plugin-nestor-common';
+import {
+  deploymentRefSchema,
+  NESTOR_ANNOTATIONS,
+} from '@nestor/plugin-nestor-common';
 
 /** The annotation the Nestor entity provider puts on each deployment's entity. */
-const DEPLOYMENT_REF_ANNOTATION = 'nestor.io/deployment-ref';
+const DEPLOYMENT_REF_ANNOTATION = NESTOR_ANNOTATIONS.deploymentRef;
 
 /**
  * The Nestor refs a step depends on. Each entry is a deployment ref

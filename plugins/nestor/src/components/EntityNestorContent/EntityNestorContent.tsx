@@ -5,7 +5,7 @@ import Grid from '@material-ui/core/Grid';
 import Typography from '@material-ui/core/Typography';
 import { useEntityDeploymentScope } from '../../hooks/useEntityDeploymentScope';
 import { useLiveDeployments } from '../../hooks/useLiveDeployments';
-import { NESTOR_ANNOTATIONS } from '../../lib/nestorAnnotations';
+import { NESTOR_ANNOTATIONS } from '@nestor/plugin-nestor-common';
 import { queryForScope } from '../../lib/queryForScope';
 import { DependencyGraphCard } from '../DependencyGraphCard/DependencyGraphCard';
 import { DeploymentsTable } from '../DeploymentsTable/DeploymentsTable';

@@ -1,7 +1,9 @@
 /**
- * Annotations the Nestor entity provider sets, read by Nestor's frontend
+ * Annotations of Nestor's catalog entities: written by the entity provider
+ * (`@nestor/plugin-catalog-backend-module-nestor`), read by the frontend
  * (entity pages, the Order button) and by the `nestor:deploy` action (a
  * dependency given as a catalog entity ref is turned into its Nestor ref).
+ * One is set by hand by adopters (`deployments`).
  * @public
  */
 export const NESTOR_ANNOTATIONS = {
@@ -33,6 +35,12 @@ export const NESTOR_ANNOTATIONS = {
   apiDefinition: 'nestor.io/api-definition',
   /** on a buffet item published as an API: its lifecycle (default `production`) */
   apiLifecycle: 'nestor.io/api-lifecycle',
+  /**
+   * on any entity, set by hand: the deployment refs it is tied to, separated
+   * by commas or spaces (for services whose infrastructure is not modelled
+   * as catalog relations)
+   */
+  deployments: 'nestor.io/deployments',
 } as const;
 
 /** The tag every entity of the provider carries. @public */
