@@ -1,6 +1,5 @@
 import { InputError } from '@backstage/errors';
 import {
-  CatalogListResponse,
   CatalogSourcesResponse,
   CatalogVersionsResponse,
   dnsLabelSchema,
@@ -15,6 +14,7 @@ import { AccessService } from '../permissions/AccessService';
 import { CallerResolver } from '../services/caller/CallerResolver';
 import { CatalogService } from '../services/catalog/CatalogService';
 import { CatalogSyncService } from '../services/catalog/CatalogSyncService';
+import { PrecompressedJson } from './responses/PrecompressedJson';
 
 const filter = z.string().min(1).max(253);
 
@@ -57,12 +57,15 @@ export interface CatalogRoutesOptions {
 export function createCatalogRoutes(options: CatalogRoutesOptions): ExpressRouter {
   const { callers, access, catalog, sync } = options;
   const router = Router();
+  // a hot page is the same text for every caller with the same view: gzipped once
+  const listBodies = new PrecompressedJson();
 
   router.get('/catalog', async (req, res) => {
     const query = parse(listQuerySchema, req.query, 'query');
     const caller = await callers.resolve(req);
-    const body: CatalogListResponse = await catalog.list(await access.catalog(caller), query);
-    res.json(body);
+    // the CatalogListResponse as JSON text, built from each item's cached text
+    const body = await catalog.listJson(await access.catalog(caller), query);
+    listBodies.send(req, res, body);
   });
 
   router.get('/catalog/sources', async (req, res) => {

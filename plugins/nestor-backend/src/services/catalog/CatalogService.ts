@@ -5,6 +5,7 @@ import { CatalogItem, CatalogItemVersion, CatalogListResponse, CatalogQuery } fr
 import { CatalogListQuery, CatalogStore } from '@nestor/plugin-nestor-node';
 import { CatalogAccess } from '../../permissions/AccessService';
 import { readAuthorizedPage } from '../../permissions/readAuthorizedPage';
+import { GenerationMemo } from './GenerationMemo';
 
 const GENERATION_KEY = 'catalog:generation';
 
@@ -18,12 +19,20 @@ const GENERATION_KEY = 'catalog:generation';
  * changed something; entries of older generations are never read again and
  * expire with their TTL. Visibility is applied after the cache, so one entry
  * serves every caller with the same query scope.
+ *
+ * Under the shared cache a {@link GenerationMemo} keeps what this process
+ * already read for the current generation, and each item's JSON text, so a
+ * repeated page costs a generation read, a map lookup and the visibility
+ * test of its items, not a deserialization and a serialization of all of them.
  * @public
  */
 export class CatalogService {
   readonly #store: CatalogStore;
   readonly #cache?: CacheService;
   readonly #logger?: LoggerService;
+  readonly #memo: GenerationMemo;
+  /** each item's JSON text, computed once per loaded item object */
+  readonly #json = new WeakMap<CatalogItem, string>();
 
   static create(options: { store: CatalogStore; cache?: CacheService; logger?: LoggerService; ttlMs?: number }): CatalogService {
     return new CatalogService(options);
@@ -33,9 +42,38 @@ export class CatalogService {
     this.#store = options.store;
     this.#cache = options.cache?.withOptions({ defaultTtl: options.ttlMs ?? 30_000 });
     this.#logger = options.logger;
+    this.#memo = new GenerationMemo({ ttlMs: options.ttlMs ?? 30_000 });
   }
 
   async list(access: CatalogAccess, query: CatalogQuery & { limit: number }): Promise<CatalogListResponse> {
+    const page = await this.#listPage(access, query);
+    return { items: page.items, totalCount: page.totalCount, ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) };
+  }
+
+  /**
+   * {@link CatalogService.list} as the JSON text `res.json` would send, from
+   * each item's text kept with the cached item: what `GET /catalog` answers.
+   */
+  async listJson(access: CatalogAccess, query: CatalogQuery & { limit: number }): Promise<string> {
+    const page = await this.#listPage(access, query);
+    const items = page.items.map(item => this.#jsonOf(item)).join(',');
+    const cursor = page.nextCursor ? `,"nextCursor":${JSON.stringify(page.nextCursor)}` : '';
+    return `{"items":[${items}],"totalCount":${JSON.stringify(page.totalCount)}${cursor}}`;
+  }
+
+  #jsonOf(item: CatalogItem): string {
+    let json = this.#json.get(item);
+    if (json === undefined) {
+      json = JSON.stringify(item);
+      this.#json.set(item, json);
+    }
+    return json;
+  }
+
+  async #listPage(
+    access: CatalogAccess,
+    query: CatalogQuery & { limit: number },
+  ): Promise<{ items: CatalogItem[]; totalCount: number; nextCursor?: string }> {
     const base: CatalogListQuery = {
       q: query.q,
       type: query.type,
@@ -57,7 +95,7 @@ export class CatalogService {
         return result;
       },
     });
-    return { items: page.items, totalCount: totalCount ?? 0, ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) };
+    return { items: page.items, totalCount: totalCount ?? 0, nextCursor: page.nextCursor };
   }
 
   /** The item (or one of its versions); NotFoundError when missing or hidden from the caller. */
@@ -89,6 +127,7 @@ export class CatalogService {
   /** Makes every cached read stale (after a sync changed the buffet). */
   async invalidate(): Promise<void> {
     if (!this.#cache) return;
+    this.#memo.clear();
     try {
       await this.#cache.set(GENERATION_KEY, `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`, {
         ttl: 365 * 24 * 3600_000,
@@ -105,18 +144,24 @@ export class CatalogService {
   async #cached<T>(key: string, load: () => Promise<T>): Promise<T> {
     const cache = this.#cache;
     if (!cache) return load();
-    let fullKey: string | undefined;
+    let generation: string;
+    let hit: unknown;
     try {
-      const generation = (await cache.get<string>(GENERATION_KEY)) ?? '0';
-      fullKey = `catalog:${generation}:${key}`;
-      const hit = await cache.get(fullKey);
-      if (hit !== undefined) return hit as T;
+      generation = (await cache.get<string>(GENERATION_KEY)) ?? '0';
+      const local = this.#memo.get(generation, key);
+      if (local !== undefined) return local as T;
+      hit = await cache.get(`catalog:${generation}:${key}`);
     } catch (error) {
       this.#logger?.warn(`Catalog cache read failed, reading the store: ${(error as Error).message}`);
       return load();
     }
+    if (hit !== undefined) {
+      this.#memo.set(generation, key, hit);
+      return hit as T;
+    }
     const value = await load();
-    cache.set(fullKey, value as unknown as JsonValue).catch(() => undefined);
+    this.#memo.set(generation, key, value);
+    cache.set(`catalog:${generation}:${key}`, value as unknown as JsonValue).catch(() => undefined);
     return value;
   }
 }
