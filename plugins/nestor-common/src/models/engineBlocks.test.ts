@@ -49,6 +49,12 @@ describe('terraformBlockSchema', () => {
     expect(issues(terraformBlockSchema.safeParse({ module: 'terraform-aws-modules/s3-bucket/aws', version: '~> 4.1', variables: { bucket: '${name}-x' } }))).toEqual([]);
     expect(issues(terraformBlockSchema.safeParse({ version: '1' }))).toEqual(['module: Invalid input: expected string, received undefined']);
   });
+
+  it('lists sensitive outputs by name', () => {
+    expect(issues(terraformBlockSchema.safeParse({ module: './db', sensitiveOutputs: ['password'] }))).toEqual([]);
+    expect(issues(terraformBlockSchema.safeParse({ module: './db', sensitiveOutputs: 'password' }))).toEqual(['sensitiveOutputs: Invalid input: expected array, received string']);
+    expect(issues(terraformBlockSchema.safeParse({ module: './db', sensitiveOutputs: [''] }))).toEqual(['sensitiveOutputs.0: Too small: expected string to have >=1 characters']);
+  });
 });
 
 describe('pulumiBlockSchema', () => {

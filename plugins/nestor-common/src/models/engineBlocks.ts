@@ -92,6 +92,10 @@ export const terraformBlockSchema = z
     module: z.string().min(1).describe('module source (registry address, git URL or local path)'),
     version: z.string().optional().describe('module version constraint (registry sources only)'),
     variables: jsonObjectSchema.optional().describe(`fixed module inputs; ${valuesDescription}`),
+    sensitiveOutputs: z
+      .array(z.string().min(1))
+      .optional()
+      .describe('outputs the module marks sensitive: declared sensitive, and never shown as values'),
   })
   .passthrough();
 
