@@ -1,7 +1,8 @@
 /**
  * Test servers and helpers shared by Nestor's tests: real Git over
  * `git http-backend`, an in-process Kubernetes API, upstream CRD validation,
- * the real `helm` binary.
+ * the real `helm` binary, and the engine scenario of the end-to-end tests
+ * (see README.md).
  *
  * @packageDocumentation
  */
@@ -21,3 +22,4 @@ export type { ScmTestPullRequest } from './scm/ScmTestServer';
 export { ArgoCdTestServer } from './argocd/ArgoCdTestServer';
 export type { ArgoCdTestApplication } from './argocd/ArgoCdTestServer';
 export { ArgoCdSwaggerValidator } from './argocd/ArgoCdSwaggerValidator';
+export * from './scenario';

@@ -13,12 +13,20 @@
  */
 import { AddressInfo } from 'node:net';
 import http from 'node:http';
-import { coreServices, createServiceFactory } from '@backstage/backend-plugin-api';
-import { mockCredentials, mockServices, startTestBackend, TestDatabases } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import nestorPlugin from '@nestor/plugin-nestor-backend';
-import { Deployment, NestorClient, NestorEvent } from '@nestor/plugin-nestor-common';
-import { CrdSchemaValidator, findUpstreamDir, ownershipUserInfoServiceFactory } from '@nestor/test-utils';
+import { Deployment, NestorClient } from '@nestor/plugin-nestor-common';
+import {
+  CrdSchemaValidator,
+  EngineScenario,
+  EventRecorder,
+  NestorTestBackend,
+  TEST_USER,
+  findUpstreamDir,
+  startNestorTestBackend,
+  waitFor,
+  waitForPhase,
+} from '@nestor/test-utils';
 import fs from 'node:fs';
 import path from 'node:path';
 import request from 'supertest';
@@ -30,22 +38,9 @@ import { MeterProvider } from '@opentelemetry/sdk-metrics';
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { crdsForXrd } from '../__fixtures__/crdsForXrd';
 import nestorModuleCrossplane from '../index';
-import { CLAIM_REF, CrossplaneScenario } from './__testUtils__/CrossplaneScenario';
+import { CLAIM_REF, markClaimReady, startCrossplaneScenario, syncLikeArgoCd } from './__testUtils__/CrossplaneScenario';
 
 jest.setTimeout(120_000);
-const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
-const JANE = 'user:default/jane';
-const JANE_TOKEN = mockCredentials.user.token(JANE);
-
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise(r => setTimeout(r, 50));
-  }
-}
 
 // OpenTelemetry as packages/backend/src/instrumentation.js sets it up, with a
 // Prometheus endpoint we scrape over HTTP and spans kept in memory. Registered
@@ -77,34 +72,20 @@ function sample(text: string, name: string, labels: Record<string, string>): num
 }
 
 describe('Deployment end to end with the Crossplane engine and GitOps delivery', () => {
-  let scenario: CrossplaneScenario;
+  let scenario: EngineScenario;
+  let backend: NestorTestBackend;
   let server: http.Server;
   let client: NestorClient;
-  let stopBackend: () => Promise<void>;
 
   beforeAll(async () => {
-    scenario = await CrossplaneScenario.start();
-    const knex = await databases.init('SQLITE_3');
-    const backend = await startTestBackend({
-      features: [
-        nestorPlugin,
-        nestorModuleCrossplane,
-        mockServices.permissions.factory(),
-        ownershipUserInfoServiceFactory({ [JANE]: [JANE, 'group:default/team-payments'] }),
-        catalogServiceMock.factory(),
-        createServiceFactory({ service: coreServices.database, deps: {}, factory: () => ({ getClient: async () => knex }) }),
-        mockServices.rootConfig.factory({
-          data: { backend: { workingDirectory: scenario.tempDir('nestor-e2e-') }, nestor: scenario.nestorConfig() },
-        }),
-      ],
-    });
+    scenario = await startCrossplaneScenario();
+    backend = await startNestorTestBackend(scenario, { features: [nestorPlugin, nestorModuleCrossplane, catalogServiceMock.factory()] });
     server = backend.server;
-    stopBackend = () => backend.stop();
-    client = new NestorClient({ baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/nestor`, token: JANE_TOKEN });
+    client = backend.client();
   });
 
   afterAll(async () => {
-    await stopBackend?.();
+    await backend?.stop();
     await scenario?.stop();
   });
 
@@ -129,16 +110,12 @@ describe('Deployment end to end with the Crossplane engine and GitOps delivery',
       expect.objectContaining({ name: 'crossplane', capabilities: { delivery: ['gitops', 'direct'], outputs: true, drift: true }, health: expect.objectContaining({ status: 'ok' }) }),
     ]);
 
-    const events: NestorEvent[] = [];
-    let opened!: () => void;
-    const open = new Promise<void>(resolve => (opened = resolve));
-    const subscription = client.subscribe({ team: 'team-payments' }, e => events.push(e), { onOpen: () => opened() });
-    await open;
+    const events = await EventRecorder.start(client, { team: 'team-payments' });
     metricsBeforeDeploy = await scrapePrometheus();
 
     const accepted = await request(server)
       .post('/api/nestor/deploy')
-      .set('Authorization', `Bearer ${JANE_TOKEN}`)
+      .set('Authorization', `Bearer ${backend.token()}`)
       .set('Idempotency-Key', 'orders-db-1')
       .send({ team: 'team-payments', environment: 'dev', name: 'orders-db', resource: 'postgres-database', version: '^1.4.0', parameters: { size: 'medium' } });
     expect(accepted.status).toBe(202);
@@ -158,7 +135,7 @@ describe('Deployment end to end with the Crossplane engine and GitOps delivery',
       spec: { parameters: { size: 'medium', storageGb: 20, version: '16' } },
     });
     const [subject] = await scenario.commitSubjects('payments-infra');
-    expect(subject).toBe(`nestor: deploy team-payments/dev/orders-db (revision 1) by ${JANE}`);
+    expect(subject).toBe(`nestor: deploy team-payments/dev/orders-db (revision 1) by ${TEST_USER}`);
     const platform = await scenario.readRepo('platform-infra', 'clusters/_platform/postgres-database');
     expect([...platform.keys()].sort()).toEqual(['composition.yaml', 'definition.yaml']);
 
@@ -183,17 +160,14 @@ describe('Deployment end to end with the Crossplane engine and GitOps delivery',
     const beforeSync = await client.getDeployment(id);
     expect(beforeSync).toMatchObject({ phase: 'Syncing', attempts: 0 });
     expect(beforeSync.conditions).toEqual(expect.arrayContaining([expect.objectContaining({ type: 'Synced', status: 'Unknown', reason: 'NotFound' })]));
-    await scenario.syncLikeArgoCd();
+    await syncLikeArgoCd(scenario);
     const waiting = await waitFor('the claim conditions read back', async () => {
       const d = await client.getDeployment(id);
       return d.conditions.some(c => c.type === 'Synced') ? d : undefined;
     });
     expect(waiting.phase).toBe('Syncing');
-    scenario.markClaimReady();
-    const ready = await waitFor('Ready', async () => {
-      const d = await client.getDeployment(id);
-      return d.phase === 'Ready' ? d : undefined;
-    });
+    markClaimReady(scenario);
+    const ready = await waitForPhase(client, id, 'Ready');
     expect(ready.outputs).toEqual({
       host: 'orders-db.payments.internal',
       port: 5432,
@@ -203,12 +177,9 @@ describe('Deployment end to end with the Crossplane engine and GitOps delivery',
     expect(ready.revisions[0].delivery).toMatchObject({ mode: 'gitops', repo: scenario.git.url('payments-infra'), path: 'clusters/dev/orders-db' });
 
     // the SSE subscriber saw it all, in order
-    await waitFor('deployment.completed over SSE', async () => (events.some(e => e.type === 'deployment.completed') ? true : undefined));
-    subscription.close();
-    const seen = events
-      .filter(e => e.ref === 'team-payments/dev/orders-db')
-      .map(e => (e.type === 'deployment.phase' ? `phase ${(e.payload as { to: string }).to}` : `${e.type}${e.type === 'gitops.committed' ? ` ${(e.payload as { action: string }).action}` : ''}`));
-    expect(seen).toEqual([
+    await events.waitFor('deployment.completed', 'team-payments/dev/orders-db');
+    events.close();
+    expect(events.timeline('team-payments/dev/orders-db')).toEqual([
       'deployment.created',
       'phase Validating',
       'phase Rendering',
@@ -219,7 +190,7 @@ describe('Deployment end to end with the Crossplane engine and GitOps delivery',
       'phase Ready',
       'deployment.completed',
     ]);
-    const ids = events.map(e => e.id);
+    const ids = events.events.map(e => e.id);
     expect(ids).toEqual([...ids].sort((a, b) => a - b));
     expect(new Set(ids).size).toBe(ids.length);
   });

@@ -11,9 +11,10 @@
 import { spawnSync } from 'node:child_process';
 import { createServer } from 'node:net';
 import knexFactory, { Knex } from 'knex';
+import path from 'node:path';
 import { Deployment } from '@nestor/plugin-nestor-common';
-import { CrossplaneScenario } from './__testUtils__/CrossplaneScenario';
-import { BackendProcess, spawnCrossplaneBackend } from './__testUtils__/spawnCrossplaneBackend';
+import { BackendProcess, EngineScenario, spawnBackendProcess, waitFor } from '@nestor/test-utils';
+import { markClaimReady, startCrossplaneScenario, syncLikeArgoCd } from './__testUtils__/CrossplaneScenario';
 
 jest.setTimeout(240_000);
 
@@ -46,15 +47,9 @@ async function freePort(): Promise<number> {
   });
 }
 
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe().catch(() => undefined);
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise(r => setTimeout(r, 100));
-  }
-}
+/** Waits for a probe that may fail while a replica starts or dies. */
+const waitWhileFlaky = <T>(what: string, probe: () => Promise<T | undefined>) =>
+  waitFor(what, () => probe().catch(() => undefined), { timeoutMs: 60_000, intervalMs: 100 });
 
 const reachable = postgresReachable();
 if (!reachable) {
@@ -64,13 +59,13 @@ if (!reachable) {
 
 (reachable ? describe : describe.skip)('a replica killed mid-deployment', () => {
   const prefix = `nestor_crash_${process.pid}_${Date.now().toString(36)}_`;
-  let scenario: CrossplaneScenario;
+  let scenario: EngineScenario;
   const replicas: BackendProcess[] = [];
   let db: Knex | undefined;
 
   async function replica(kubernetesToken: string): Promise<BackendProcess> {
     const port = await freePort();
-    const started = await spawnCrossplaneBackend({
+    const started = await spawnBackendProcess(path.resolve(__dirname, '__testUtils__/runCrossplaneBackend.ts'), {
       backend: {
         baseUrl: `http://127.0.0.1:${port}`,
         listen: { port, host: '127.0.0.1' },
@@ -84,11 +79,11 @@ if (!reachable) {
     return started;
   }
 
-  const call = (r: BackendProcess, path: string, init: RequestInit = {}) =>
-    fetch(`${r.baseUrl}${path}`, { ...init, headers: { Authorization: `Bearer ${TOKEN}`, 'Content-Type': 'application/json', ...init.headers } });
+  const call = (r: BackendProcess, route: string, init: RequestInit = {}) =>
+    fetch(`${r.baseUrl}${route}`, { ...init, headers: { Authorization: `Bearer ${TOKEN}`, 'Content-Type': 'application/json', ...init.headers } });
 
   beforeAll(async () => {
-    scenario = await CrossplaneScenario.start({ kubernetesTokens: ['cluster-token-a', 'cluster-token-b'] });
+    scenario = await startCrossplaneScenario({ kubernetesTokens: ['cluster-token-a', 'cluster-token-b'] });
   });
 
   afterAll(async () => {
@@ -106,7 +101,7 @@ if (!reachable) {
 
   it('is finished by the other replica once its lease expires, exactly once', async () => {
     const a = await replica('cluster-token-a');
-    await waitFor('replica A to sync the catalog', async () => ((await call(a, '/catalog/postgres-database')).ok ? true : undefined));
+    await waitWhileFlaky('replica A to sync the catalog', async () => ((await call(a, '/catalog/postgres-database')).ok ? true : undefined));
     const accepted = await call(a, '/deploy', {
       method: 'POST',
       body: JSON.stringify({ team: 'team-payments', environment: 'dev', name: 'orders-db', resource: 'postgres-database', parameters: { size: 'small' } }),
@@ -115,14 +110,14 @@ if (!reachable) {
     const { id } = (await accepted.json()) as Deployment;
     const read = async () => ((await (await call(a, `/deployments/${id}`)).json()) as Deployment);
 
-    await waitFor('Syncing on replica A', async () => ((await read()).phase === 'Syncing' ? true : undefined));
-    await scenario.syncLikeArgoCd();
+    await waitWhileFlaky('Syncing on replica A', async () => ((await read()).phase === 'Syncing' ? true : undefined));
+    await syncLikeArgoCd(scenario);
     // A's next status read of the claim hangs: A is mid-step, holding (and renewing) the lease
     const hold = scenario.kubernetes.holdRequests(r => r.token === 'cluster-token-a' && r.path.includes('/postgresdatabases/'));
-    await waitFor('replica A to be stuck reading the claim', async () => (hold.held() > 0 ? true : undefined));
+    await waitWhileFlaky('replica A to be stuck reading the claim', async () => (hold.held() > 0 ? true : undefined));
 
     const b = await replica('cluster-token-b');
-    scenario.markClaimReady();
+    markClaimReady(scenario);
     // B is up and polling, but the lease is A's while A lives
     await new Promise(r => setTimeout(r, 4000));
     const whileAlive = await ((await call(b, `/deployments/${id}`)).json()) as Deployment;
@@ -131,7 +126,7 @@ if (!reachable) {
     expect(readByB()).toEqual([]);
 
     await a.kill();
-    const ready = await waitFor('Ready on replica B', async () => {
+    const ready = await waitWhileFlaky('Ready on replica B', async () => {
       const d = (await (await call(b, `/deployments/${id}`)).json()) as Deployment;
       return d.phase === 'Ready' ? d : undefined;
     });

@@ -1,8 +1,8 @@
 /*
  * TEST ONLY. One Nestor backend replica (the real plugin and the Crossplane
  * module in `createBackend`) in its own process, for tests that kill a
- * replica: `node -r @backstage/cli/config/nodeTransform.cjs
- * runCrossplaneBackend.ts`, config as JSON in NESTOR_BACKEND_CONFIG. Prints
+ * replica; started by `spawnBackendProcess` of @nestor/test-utils, which
+ * passes the config as JSON in NESTOR_BACKEND_CONFIG. Prints
  * NESTOR_BACKEND_READY once it listens.
  */
 import { createBackend } from '@backstage/backend-defaults';
