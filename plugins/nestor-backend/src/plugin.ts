@@ -28,6 +28,7 @@ import { ReadinessChecker } from './services/health/ReadinessChecker';
 import { createTeamServices } from './services/teams/createTeamServices';
 import { createDeploymentServices } from './services/deployments/createDeploymentServices';
 import { DependencyService } from './services/dependencies/DependencyService';
+import { DependencyGraphFollower } from './services/dependencies/DependencyGraphFollower';
 import { createDependenciesRoutes } from './routes/dependencies';
 import { DatabaseNestorStore } from './stores/database/DatabaseNestorStore';
 
@@ -116,13 +117,21 @@ export const nestorPlugin = createBackendPlugin({
           emit: event => publisher.publish([event]).then(() => undefined),
         });
         // The graph is held per replica: the coordinator keeps it current for
-        // its own changes; a periodic reload picks up other replicas' changes.
+        // its own changes; every deployment or catalog event on the bus (any
+        // replica's) schedules a debounced reload, and a slow periodic reload
+        // is the safety net.
+        const graphFollower = DependencyGraphFollower.create({
+          reload: () => dependencies.reload(),
+          logger: logger.child({ service: 'dependencies' }),
+        });
+        eventBus.addListener(batch => graphFollower.observe(batch));
+        lifecycle.addShutdownHook(() => graphFollower.stop());
         await scheduler.scheduleTask({
           id: 'nestor-dependency-graph-reload',
           scope: 'local',
-          frequency: { seconds: 30 },
-          timeout: { seconds: 60 },
-          initialDelay: { seconds: 30 },
+          frequency: { minutes: 5 },
+          timeout: { seconds: 120 },
+          initialDelay: { minutes: 5 },
           fn: () => dependencies.reload(),
         });
         const catalogSync = await CatalogSyncService.fromConfig({

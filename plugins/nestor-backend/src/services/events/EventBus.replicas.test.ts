@@ -1,4 +1,5 @@
-import { NestorEvent, NewNestorEvent } from '@nestor/plugin-nestor-common';
+import { Dependency, NestorEvent, NewNestorEvent } from '@nestor/plugin-nestor-common';
+import { createTestDeployment } from '@nestor/plugin-nestor-node/testUtils';
 import knexFactory, { Knex } from 'knex';
 import { spawnSync } from 'node:child_process';
 import { DatabaseNestorStore } from '../../stores/database/DatabaseNestorStore';
@@ -164,5 +165,33 @@ if (!reachable) {
     await new Promise(r => setTimeout(r, 1500)); // longer than a poll: nothing is repeated
     expect(on1.events.map(e => e.id)).toEqual(ids);
     expect(on2.events.map(e => e.id)).toEqual(ids);
+  });
+
+  it("a deployment made on replica 1 shows in replica 2's dependency graph within seconds (no periodic reload needed)", async () => {
+    const edgesOn = async (replica: ChildBackend) => {
+      const res = await fetch(`${replica.baseUrl}/dependencies?team=team-a`, {
+        headers: { Authorization: `Bearer ${PROCESSOR_TOKENS['proc-all']}` },
+      });
+      expect(res.status).toBe(200);
+      return ((await res.json()) as { items: Dependency[] }).items;
+    };
+    const expected = { from: 'team-a/dev/orders-api', to: 'team-a/dev/orders-db', crossTeam: false };
+    expect(await edgesOn(replicas[1])).not.toContainEqual(expected);
+    // what replica 1's coordinator does: write the deployments, then publish their events
+    for (const d of [
+      createTestDeployment({ team: 'team-a', environment: 'dev', name: 'orders-db', phase: 'Ready' }),
+      createTestDeployment({ team: 'team-a', environment: 'dev', name: 'orders-api', dependsOn: ['team-a/dev/orders-db'] }),
+    ]) {
+      await store.deployments.create(d);
+      await publishOn(replicas[0], [{ type: 'deployment.created', team: 'team-a', ref: d.ref, payload: {} }]);
+    }
+    // replica 2 never called its coordinator: only the events can have told it
+    const deadline = Date.now() + 20_000;
+    let edges = await edgesOn(replicas[1]);
+    while (!edges.some(e => e.from === expected.from) && Date.now() < deadline) {
+      await new Promise(resolve => setTimeout(resolve, 200));
+      edges = await edgesOn(replicas[1]);
+    }
+    expect(edges).toContainEqual(expected);
   });
 });

@@ -57,6 +57,7 @@ export class EventBus implements NestorEventPublisher {
   readonly #pageSize: number;
   readonly #gapTimeoutMs: number;
   readonly #pending = new Map<number, NestorEvent>();
+  readonly #listeners: Array<(events: NestorEvent[]) => void> = [];
   #cursor = 0;
   #gapSince: number | undefined;
   #reading: Promise<void> | undefined;
@@ -99,6 +100,15 @@ export class EventBus implements NestorEventPublisher {
     return appended;
   }
 
+  /**
+   * Adds an in-process consumer of the replica's ordered stream: it sees every
+   * event the hub broadcasts (this replica's and the others'), in id order,
+   * once. A listener that throws is logged and skipped; it does not stop the feed.
+   */
+  addListener(listener: (events: NestorEvent[]) => void): void {
+    this.#listeners.push(listener);
+  }
+
   /** Stops polling; events published after this reach no local subscriber. */
   async stop(): Promise<void> {
     this.#stopped = true;
@@ -139,7 +149,16 @@ export class EventBus implements NestorEventPublisher {
       this.#cursor = next.id;
       ready.push(next);
     }
-    if (ready.length > 0) this.#hub.broadcast(ready);
+    if (ready.length > 0) {
+      this.#hub.broadcast(ready);
+      for (const listener of this.#listeners) {
+        try {
+          listener(ready);
+        } catch (error) {
+          this.#logger.warn(`An event listener failed: ${error}`);
+        }
+      }
+    }
     if (this.#pending.size === 0) {
       this.#gapSince = undefined;
     } else {
