@@ -13,29 +13,14 @@ import {
   greetingDefinition,
 } from '../__fixtures__/terraformDefinitions';
 import { terraformEngineConfigSchema } from '../config/terraformEngineConfigSchema';
+import { findTerraform } from '../__testUtils__/findTerraform';
 import { TerraformEngine } from '../TerraformEngine';
 import { TerraformCommandError } from './TerraformCli';
 import { TerraformDriftDetector } from './TerraformDriftDetector';
 
-function findTerraform(): string | undefined {
-  try {
-    return (
-      execFileSync('sh', ['-c', 'command -v terraform'], {
-        encoding: 'utf8',
-      }).trim() || undefined
-    );
-  } catch {
-    return undefined;
-  }
-}
-
-const terraform = findTerraform();
-if (!terraform) {
-  // eslint-disable-next-line no-console
-  console.warn(
-    'terraform is not installed: the direct-mode tests with the real CLI are skipped',
-  );
-}
+const terraform = findTerraform(
+  'the direct-mode tests with the real CLI are skipped',
+);
 const describeWithTerraform = terraform ? describe : describe.skip;
 
 // Real terraform, real files: the fixture module uses `terraform_data` only,
