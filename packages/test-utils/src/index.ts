@@ -23,3 +23,4 @@ export { ArgoCdTestServer } from './argocd/ArgoCdTestServer';
 export type { ArgoCdTestApplication } from './argocd/ArgoCdTestServer';
 export { ArgoCdSwaggerValidator } from './argocd/ArgoCdSwaggerValidator';
 export * from './scenario';
+export { pollUntil } from './async/pollUntil';

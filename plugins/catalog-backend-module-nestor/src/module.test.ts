@@ -23,12 +23,11 @@ import catalogModuleScaffolderEntityModel from '@backstage/plugin-catalog-backen
 // eslint-disable-next-line @backstage/no-mixed-plugin-imports
 import nestorPlugin from '@nestor/plugin-nestor-backend';
 import nestorModuleHelm from '@nestor/plugin-nestor-backend-module-helm';
-import { resourceDefinitionYaml } from '@nestor/test-utils';
+import { pollUntil, resourceDefinitionYaml } from '@nestor/test-utils';
 import http from 'node:http';
 import request from 'supertest';
 import { parse, stringify } from 'yaml';
 import { perPluginDatabases } from './__testUtils__/perPluginDatabases';
-import { waitFor } from './__testUtils__/waitFor';
 import catalogModuleNestorEntityProvider from './index';
 
 jest.setTimeout(120_000);
@@ -153,7 +152,7 @@ describe('the Nestor entity provider in a real catalog', () => {
 
   it('publishes every buffet item and its Template, with no processing errors', async () => {
     // an entity the catalog refuses never shows: stop at the first processing error and show it
-    const { list, errors } = await waitFor(
+    const { list, errors } = await pollUntil(
       async () => ({
         list: await nestorEntities(),
         errors: await processingErrors(),
@@ -248,7 +247,7 @@ describe('the Nestor entity provider in a real catalog', () => {
       }),
     );
     await sync();
-    const [template] = await waitFor(
+    const [template] = await pollUntil(
       () => entities('kind=template,metadata.name=postgres-database'),
       l =>
         l[0]?.metadata.annotations?.['nestor.io/resource-version'] === '1.5.0',
@@ -262,7 +261,7 @@ describe('the Nestor entity provider in a real catalog', () => {
   it('removes an item that left the buffet, with its Template', async () => {
     await fs.rm(path.join(buffet, 'resources', 'network-vpc.yaml'));
     await sync();
-    const list = await waitFor(
+    const list = await pollUntil(
       nestorEntities,
       l => l.length === 6,
       'network-vpc to leave the catalog',

@@ -13,7 +13,7 @@ import request from 'supertest';
 import { startNestorStack } from './__testUtils__/startNestorStack';
 import { USERS } from './__testUtils__/startNestorBackend';
 import { useSameRealmFetch } from './__testUtils__/useSameRealmFetch';
-import { waitFor } from './__testUtils__/waitFor';
+import { pollUntil } from '@nestor/test-utils';
 
 jest.setTimeout(120_000);
 
@@ -34,7 +34,7 @@ describe("Nestor's actions in the real scaffolder", () => {
   });
 
   const template = (name: string) =>
-    waitFor(
+    pollUntil(
       async () =>
         (
           await request(stack.server)
@@ -192,7 +192,7 @@ describe("Nestor's actions in the real scaffolder", () => {
       .set('Authorization', auth)
       .send({ templateRef, values });
     expect(created.status).toBe(201);
-    const task = await waitFor(
+    const task = await pollUntil(
       async () =>
         (
           await request(stack.server)
@@ -214,7 +214,7 @@ describe("Nestor's actions in the real scaffolder", () => {
     return { task, log, completion };
   };
   const catalogEntity = (kind: string, name: string) =>
-    waitFor(
+    pollUntil(
       async () =>
         request(stack.server)
           .get(`/api/catalog/entities/by-name/${kind}/default/${name}`)
@@ -276,7 +276,7 @@ describe("Nestor's actions in the real scaffolder", () => {
       'dependsOn resource:default/team-platform.dev.main-vpc',
       'ownedBy group:default/team-payments',
     ]);
-    const vpcEntity = await waitFor(
+    const vpcEntity = await pollUntil(
       () => catalogEntity('resource', 'team-platform.dev.main-vpc'),
       e =>
         relationsOf(e).includes(
@@ -289,7 +289,7 @@ describe("Nestor's actions in the real scaffolder", () => {
       'ownedBy group:default/team-platform',
     ]);
     // and its phase follows Nestor's events
-    await waitFor(
+    await pollUntil(
       () => catalogEntity('resource', 'team-payments.dev.ledger-db'),
       e => e.metadata.annotations?.['nestor.io/phase'] === 'Ready',
       'ledger-db to be Ready in the catalog',
@@ -359,7 +359,7 @@ describe("Nestor's actions in the real scaffolder", () => {
       .delete(`/api/nestor/deployments/${id}`)
       .set('Authorization', BOB);
     expect(res.status).toBe(202);
-    await waitFor(
+    await pollUntil(
       async () =>
         (
           await request(stack.server)
@@ -371,7 +371,7 @@ describe("Nestor's actions in the real scaffolder", () => {
       status => status === 404,
       'ledger-db to leave the catalog',
     );
-    const vpc = await waitFor(
+    const vpc = await pollUntil(
       () => catalogEntity('resource', 'team-platform.dev.main-vpc'),
       e =>
         !relationsOf(e).includes(

@@ -26,9 +26,8 @@ import {
 import nestorPlugin from '@nestor/plugin-nestor-backend';
 import nestorModuleHelm from '@nestor/plugin-nestor-backend-module-helm';
 import { NestorClient } from '@nestor/plugin-nestor-common';
-import { resourceDefinitionYaml } from '@nestor/test-utils';
+import { pollUntil, resourceDefinitionYaml } from '@nestor/test-utils';
 import request from 'supertest';
-import { waitFor } from '../__testUtils__/waitFor';
 import { NestorEntityProvider } from './NestorEntityProvider';
 
 jest.setTimeout(60_000);
@@ -171,7 +170,7 @@ describe('NestorEntityProvider', () => {
     );
 
     fault.all = false;
-    await waitFor(
+    await pollUntil(
       async () => mutations,
       m => m.some(x => x.type === 'full'),
       'a full mutation',
@@ -192,7 +191,7 @@ describe('NestorEntityProvider', () => {
   it('gathers the events of one sync into one delta mutation', async () => {
     const { provider, connection, mutations, names } = setUp();
     await provider.connect(connection);
-    await waitFor(
+    await pollUntil(
       async () => mutations,
       m => m.some(x => x.type === 'full'),
       'the first full mutation',
@@ -204,7 +203,7 @@ describe('NestorEntityProvider', () => {
       );
     }
     await sync();
-    const deltas = await waitFor(
+    const deltas = await pollUntil(
       async () => mutations.filter(m => m.type === 'delta'),
       d => d.length > 0,
       'a delta mutation',
@@ -228,7 +227,7 @@ describe('NestorEntityProvider', () => {
   it('retries a delta whose reads failed, and then applies it', async () => {
     const { provider, connection, fault, mutations, logger, names } = setUp();
     await provider.connect(connection);
-    await waitFor(
+    await pollUntil(
       async () => mutations,
       m => m.some(x => x.type === 'full'),
       'the first full mutation',
@@ -239,7 +238,7 @@ describe('NestorEntityProvider', () => {
       resourceDefinitionYaml('alpha', { version: '1.2.0' }),
     );
     await sync();
-    const delta = await waitFor(
+    const delta = await pollUntil(
       async () => mutations.find(m => m.type === 'delta'),
       d => d !== undefined,
       'the delta after the retry',
@@ -255,7 +254,7 @@ describe('NestorEntityProvider', () => {
   it('follows no event once closed', async () => {
     const { provider, connection, mutations } = setUp();
     await provider.connect(connection);
-    await waitFor(
+    await pollUntil(
       async () => mutations,
       m => m.some(x => x.type === 'full'),
       'the first full mutation',
