@@ -8,7 +8,8 @@
  */
 
 export { getHelmBinary } from './helm/getHelmBinary';
-export { findUpstreamDir, UpstreamCrdValidator } from './upstream/upstreamCrds';
+export { findRepoRoot, findUpstreamDir, UpstreamCrdValidator } from './upstream/upstreamCrds';
+export { readExampleResources } from './examples/readExampleResources';
 export { GitHttpServer } from './git/GitHttpServer';
 export type { GitHttpServerAuth, GitHttpRequestLog } from './git/GitHttpServer';
 export { GitWorkTree } from './git/GitWorkTree';

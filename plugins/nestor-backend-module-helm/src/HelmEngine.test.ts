@@ -3,7 +3,7 @@ import path from 'node:path';
 import { KubernetesClusters } from '@nestor/plugin-nestor-backend';
 import { EngineTarget, readArtifactObjects } from '@nestor/plugin-nestor-node';
 import { createTestRenderContext } from '@nestor/plugin-nestor-node/testUtils';
-import { KubernetesTestServer, UpstreamCrdValidator, findUpstreamDir } from '@nestor/test-utils';
+import { KubernetesTestServer, UpstreamCrdValidator, findUpstreamDir, readExampleResources } from '@nestor/test-utils';
 import YAML from 'yaml';
 import { upstreamChartDefinition, wrapperChartDefinition } from './__fixtures__/helmDefinitions';
 import { helmEngineConfigSchema } from './config/helmEngineConfigSchema';
@@ -38,18 +38,22 @@ describe('HelmEngine', () => {
 
     it('names environments the item does not have, bad wrapper charts and unknown references', async () => {
       const definition = wrapperChartDefinition();
+      (definition.spec.parameters as { properties: Record<string, object> }).properties.note = { type: 'string' };
       definition.spec.helm = {
         ...definition.spec.helm!,
         chart: 'Static_Site',
         version: 'v2',
-        values: { a: '${replicas}', b: '${replica}' },
+        values: { a: '${replicas}', b: '${replica}', c: '${greeting.text}', d: '${note}' },
         environmentValues: { staging: { x: 1 } },
       };
       expect(await argocd.validate(definition)).toEqual([
         { field: 'spec.helm.environmentValues.staging', message: '"staging" is not one of the item\'s environments (dev, prod)' },
         { field: 'spec.helm.chart', message: 'a wrapper chart name must be a DNS-1123 label (lower case letters, digits and "-")' },
         { field: 'spec.helm.version', message: 'a wrapper chart version must be a semantic version such as 1.0.0' },
-        { field: 'spec.helm.values', message: '${replica} names no parameter (parameters: greeting, replicas); write $${...} for a literal' },
+        { field: 'spec.helm.values', message: '${replica}: "replica" names no parameter (parameters: greeting, replicas, note); write $${...} for a literal' },
+        { field: 'spec.helm.values', message: '${greeting.text}: parameter "greeting" is of type string: it has no field "text"' },
+        // an order without it would hand Helm a literal ${note}
+        { field: 'spec.helm.values', message: '${note}: parameter "note" is optional without a default, so an order may leave it out; make it required or give it a default' },
       ]);
     });
 
@@ -61,6 +65,24 @@ describe('HelmEngine', () => {
   });
 
   describe('render with Argo CD', () => {
+    it('accepts the Helm items of examples/resources and renders them valid upstream, in both modes', async () => {
+      const items = readExampleResources('helm');
+      expect(items.map(i => i.metadata.name)).toEqual(['redis-cache', 'web-service']);
+      const orders: Record<string, Record<string, unknown>> = { 'redis-cache': {}, 'web-service': { image: 'ghcr.io/acme/web:1.0.0' } };
+      for (const definition of items) {
+        const name = definition.metadata.name;
+        expect({ name, issues: await argocd.validate(definition) }).toEqual({ name, issues: [] });
+        const properties = (definition.spec.parameters as { properties: Record<string, { default?: unknown }> }).properties;
+        const defaults = Object.fromEntries(Object.entries(properties).map(([key, property]) => [key, property.default]));
+        const context = createTestRenderContext({ definition, environment: 'prod', name, parameters: { ...defaults, ...orders[name] } });
+        for (const engine of [argocd, flux]) {
+          const objects = expectValidObjects((await engine.render(context)).artifacts);
+          // every parameter reference was resolved
+          expect({ name, unresolved: JSON.stringify(objects).match(/(?<!\$)\$\{[^}]*\}/g) }).toEqual({ name, unresolved: null });
+        }
+      }
+    });
+
     it('renders an Application with the upstream chart and the values of the environment and order', async () => {
       const context = createTestRenderContext({
         definition: upstreamChartDefinition(),

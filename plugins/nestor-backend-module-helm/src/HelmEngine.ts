@@ -13,6 +13,7 @@ import {
   requireKubernetes,
   statusFromConditions,
   substituteParameters,
+  checkParameterReferences,
 } from '@nestor/plugin-nestor-node';
 import { HelmEngineConfig } from './config/helmEngineConfigSchema';
 import { argoApplicationName, renderArgoApplication } from './render/renderArgoApplication';
@@ -68,15 +69,9 @@ export class HelmEngine implements DeploymentEngine {
         issues.push({ field: 'spec.helm.version', message: 'a wrapper chart version must be a semantic version such as 1.0.0' });
       }
     }
-    const parameterNames = Object.keys((definition.spec.parameters as { properties?: object }).properties ?? {});
-    const probe = Object.fromEntries(parameterNames.map(name => [name, '']));
+    // every order the parameter schema accepts must resolve every reference (a literal `${x}` would reach Helm otherwise)
     for (const key of ['values', 'environmentValues'] as const) {
-      for (const reference of substituteParameters(block[key] ?? {}, probe).unresolved) {
-        issues.push({
-          field: `spec.helm.${key}`,
-          message: `\${${reference}} names no parameter (parameters: ${parameterNames.join(', ') || 'none'}); write $\${...} for a literal`,
-        });
-      }
+      issues.push(...checkParameterReferences(block[key] ?? {}, definition.spec.parameters, { field: `spec.helm.${key}` }));
     }
     return issues;
   }

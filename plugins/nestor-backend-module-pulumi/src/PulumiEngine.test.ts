@@ -3,7 +3,7 @@ import path from 'node:path';
 import { KubernetesClusters } from '@nestor/plugin-nestor-backend';
 import { EngineTarget, readArtifactObjects } from '@nestor/plugin-nestor-node';
 import { createTestRenderContext } from '@nestor/plugin-nestor-node/testUtils';
-import { KubernetesTestServer, UpstreamCrdValidator, findUpstreamDir } from '@nestor/test-utils';
+import { KubernetesTestServer, UpstreamCrdValidator, findUpstreamDir, readExampleResources } from '@nestor/test-utils';
 import YAML from 'yaml';
 import { namespaceDefinition } from './__fixtures__/pulumiDefinitions';
 import { pulumiEngineConfigSchema } from './config/pulumiEngineConfigSchema';
@@ -44,13 +44,62 @@ describe('PulumiEngine', () => {
       expect(await engine.validate(definition)).toEqual([
         { field: 'spec.pulumi.program.resources.cpuCores.type', message: 'every resource needs a type token such as aws:s3:Bucket' },
         { field: 'spec.pulumi.program', message: 'parameter "cpuCores" has the name of a resource of the program: rename one of them' },
-        { field: 'spec.pulumi.program.outputs', message: '${nss.metadata.name} names no parameter, resource, variable or configuration key' },
+        {
+          field: 'spec.pulumi.program.outputs',
+          message:
+            '${nss.metadata.name}: "nss" names no parameter, resource, variable or configuration key (parameters: namespaceName, cpuCores, memoryGi, labels); write $${...} for a literal',
+        },
         { field: 'spec.pulumi.program.outputs', message: 'the item declares the output "namespace", which the program does not export' },
+      ]);
+    });
+
+    it('accepts nested parameter references and names parameters an order may leave out, so a valid order always resolves', async () => {
+      const definition = namespaceDefinition();
+      const parameters = definition.spec.parameters as { properties: Record<string, object> };
+      parameters.properties.owner = { type: 'string' };
+      parameters.properties.limits = { type: 'object', required: ['pods'], properties: { pods: { type: 'integer' }, services: { type: 'integer' } } };
+      const program = definition.spec.pulumi!.program;
+      program.resources!.ns.properties = { metadata: { name: '${namespaceName}', labels: { tier: '${labels.tier}', owner: '${owner}' } } };
+      program.resources!.quota.properties = { spec: { hard: { pods: '${limits.pods}', services: '${limits.services}' } } };
+      definition.spec.pulumi!.config = { 'kubernetes:namespace': '${ns.metadata.name}' };
+      const messages = (await engine.validate(definition)).map(i => `${i.field}: ${i.message}`);
+      expect(messages).toEqual([
+        'spec.pulumi.program.resources: ${owner}: parameter "owner" is optional without a default, so an order may leave it out; make it required or give it a default',
+        'spec.pulumi.program.resources: ${limits.pods}: parameter "limits" is optional without a default, so an order may leave it out; make it required or give it a default',
+        'spec.pulumi.program.resources: ${limits.services}: parameter "limits" is optional without a default, so an order may leave it out; make it required or give it a default',
+        // the operator does not evaluate the stack config: only parameters resolve there
+        'spec.pulumi.config: ${ns.metadata.name}: "ns" names no parameter (parameters: namespaceName, cpuCores, memoryGi, labels, owner, limits); write $${...} for a literal',
+      ]);
+
+      (parameters as { required?: string[] }).required = ['namespaceName', 'owner', 'limits'];
+      definition.spec.pulumi!.config = {};
+      expect((await engine.validate(definition)).map(i => i.message)).toEqual([
+        '${limits.services}: parameter "limits.services" is optional without a default, so an order may leave it out; make it required or give it a default',
       ]);
     });
   });
 
   describe('render', () => {
+    it('accepts the Pulumi items of examples/resources and renders them valid upstream', async () => {
+      const items = readExampleResources('pulumi');
+      expect(items.map(i => i.metadata.name)).toEqual(['k8s-namespace', 'sqs-queue']);
+      const orders: Record<string, Record<string, unknown>> = { 'k8s-namespace': { namespace: 'orders' }, 'sqs-queue': {} };
+      for (const definition of items) {
+        const name = definition.metadata.name;
+        expect({ name, issues: await engine.validate(definition) }).toEqual({ name, issues: [] });
+        const properties = (definition.spec.parameters as { properties: Record<string, { default?: unknown }> }).properties;
+        const defaults = Object.fromEntries(Object.entries(properties).map(([key, property]) => [key, property.default]));
+        const { artifacts } = await engine.render(context({ definition, parameters: { ...defaults, ...orders[name] } }));
+        const objects = readArtifactObjects(artifacts);
+        expect(objects.map(o => ({ name, kind: o.kind, errors: validator?.validate(o) ?? [] }))).toEqual([
+          { name, kind: 'Program', errors: [] },
+          { name, kind: 'Stack', errors: [] },
+        ]);
+        // every parameter reference was resolved; only the program's own references are left
+        expect(JSON.stringify(objects[0].program)).not.toMatch(/\$\{(namespace|cpuCores|memoryGi|networkPolicy|fifo|visibilityTimeoutSeconds|messageRetentionSeconds|maxReceiveCount)\}/);
+      }
+    });
+
     it('renders a Program with the order written in and a resyncing Stack, both valid upstream', async () => {
       const { artifacts } = await engine.render(context());
       expect(artifacts.map(a => a.path)).toEqual(['program.yaml', 'stack.yaml']);

@@ -56,8 +56,7 @@ export class PulumiEngine implements DeploymentEngine {
         issues.push({ field: `spec.pulumi.program.resources.${name}.type`, message: 'every resource needs a type token such as aws:s3:Bucket' });
       }
     }
-    const parameterNames = Object.keys((definition.spec.parameters as { properties?: object }).properties ?? {});
-    issues.push(...checkPulumiReferences(block, parameterNames));
+    issues.push(...checkPulumiReferences(block, definition.spec.parameters));
     for (const output of definition.spec.outputs) {
       if (!(output in (block.program.outputs ?? {}))) {
         issues.push({ field: 'spec.pulumi.program.outputs', message: `the item declares the output "${output}", which the program does not export` });

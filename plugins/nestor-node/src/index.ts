@@ -7,6 +7,8 @@
 export * from './store/types';
 export * from './engines/types';
 export { substituteParameters } from './engines/substituteParameters';
+export { checkParameterReferences } from './engines/checkParameterReferences';
+export type { CheckParameterReferencesOptions } from './engines/checkParameterReferences';
 export type { SubstituteParametersOptions, SubstitutionResult } from './engines/substituteParameters';
 export { statusFromConditions } from './engines/statusFromConditions';
 export type { StatusFromConditionsOptions } from './engines/statusFromConditions';

@@ -4,22 +4,28 @@ import fs from 'node:fs';
 import path from 'node:path';
 import YAML from 'yaml';
 
+/** The repository's root folder (the one with `plugins/`), or undefined. */
+export function findRepoRoot(): string | undefined {
+  // test-only library, never bundled: __dirname is the source folder
+  // eslint-disable-next-line no-restricted-syntax
+  let dir = __dirname;
+  for (;;) {
+    if (fs.existsSync(path.join(dir, 'package.json')) && fs.existsSync(path.join(dir, 'plugins'))) return dir;
+    const parent = path.dirname(dir);
+    if (parent === dir) return undefined;
+    dir = parent;
+  }
+}
+
 /**
  * The folder with the upstream CRD schemas (`../shared/upstream` beside the
  * repository), or undefined when it is not there; tests then skip with a
  * message.
  */
 export function findUpstreamDir(): string | undefined {
-  // test-only library, never bundled: __dirname is the source folder
-  // eslint-disable-next-line no-restricted-syntax
-  let dir = __dirname;
-  for (;;) {
-    if (fs.existsSync(path.join(dir, 'package.json')) && fs.existsSync(path.join(dir, 'plugins'))) break;
-    const parent = path.dirname(dir);
-    if (parent === dir) return undefined;
-    dir = parent;
-  }
-  const upstream = path.resolve(dir, '..', 'shared', 'upstream');
+  const root = findRepoRoot();
+  if (!root) return undefined;
+  const upstream = path.resolve(root, '..', 'shared', 'upstream');
   return fs.existsSync(upstream) ? upstream : undefined;
 }
 

@@ -1,8 +1,12 @@
 import { ResourceDefinition, resourceDefinitionSchema } from '@nestor/plugin-nestor-common';
 
-/** A namespace with a quota: Kubernetes resources, typed parameters and references to the program's own resources. */
-export function namespaceDefinition(): ResourceDefinition {
-  return resourceDefinitionSchema.parse({
+/**
+ * A namespace with a quota: Kubernetes resources, typed parameters and
+ * references to the program's own resources; the document as a buffet file
+ * holds it.
+ */
+export function namespaceDefinitionDocument() {
+  return {
     apiVersion: 'nestor.io/v1alpha1',
     kind: 'ResourceDefinition',
     metadata: { name: 'k8s-namespace', owner: 'team-platform', title: 'Kubernetes namespace' },
@@ -42,5 +46,10 @@ export function namespaceDefinition(): ResourceDefinition {
         config: { 'kubernetes:namespace': '${namespaceName}' },
       },
     },
-  });
+  };
+}
+
+/** {@link namespaceDefinitionDocument}, parsed. */
+export function namespaceDefinition(): ResourceDefinition {
+  return resourceDefinitionSchema.parse(namespaceDefinitionDocument());
 }

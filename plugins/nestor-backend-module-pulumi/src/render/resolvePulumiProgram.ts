@@ -1,5 +1,5 @@
 import { PulumiBlock } from '@nestor/plugin-nestor-common';
-import { EngineValidationIssue, substituteParameters } from '@nestor/plugin-nestor-node';
+import { EngineValidationIssue, checkParameterReferences, substituteParameters } from '@nestor/plugin-nestor-node';
 
 /** A Pulumi YAML program with the order's parameters written in. @public */
 export interface ResolvedPulumiProgram {
@@ -34,15 +34,19 @@ export function resolvePulumiProgram(block: PulumiBlock, parameters: Record<stri
 }
 
 /**
- * Checks a program against the item's parameters: a `${name}` must name a
- * parameter, a resource, a variable or a configuration key, and no parameter
- * may share a name with a resource or variable (the reference would be
+ * Checks a program against the item's parameters (`spec.parameters`): a
+ * `${name}` must name a parameter, a resource, a variable or a
+ * configuration key; a referenced parameter must be one every accepted
+ * order has (required or defaulted); the stack `config` may reference
+ * parameters only (the operator does not evaluate it); and no parameter may
+ * share a name with a resource or variable (the reference would be
  * ambiguous).
  * @public
  */
-export function checkPulumiReferences(block: PulumiBlock, parameterNames: string[]): EngineValidationIssue[] {
+export function checkPulumiReferences(block: PulumiBlock, parametersSchema: unknown): EngineValidationIssue[] {
   const { resources = {}, variables = {}, configuration = {} } = block.program;
-  const programNames = new Set([...Object.keys(resources), ...Object.keys(variables), ...Object.keys(configuration), ...BUILTIN_ROOTS]);
+  const programNames = [...Object.keys(resources), ...Object.keys(variables), ...Object.keys(configuration), ...BUILTIN_ROOTS];
+  const parameterNames = Object.keys((parametersSchema as { properties?: object } | undefined)?.properties ?? {});
   const issues: EngineValidationIssue[] = [];
   for (const name of parameterNames) {
     if (name in resources || name in variables) {
@@ -52,18 +56,16 @@ export function checkPulumiReferences(block: PulumiBlock, parameterNames: string
       });
     }
   }
-  const probe = Object.fromEntries(parameterNames.map(name => [name, '']));
   for (const key of ['resources', 'variables', 'outputs'] as const) {
-    for (const reference of new Set(substituteParameters(block.program[key] ?? {}, probe).unresolved)) {
-      const root = reference.split(/[.[]/)[0];
-      if (!programNames.has(root)) {
-        issues.push({
-          field: `spec.pulumi.program.${key}`,
-          message: `\${${reference}} names no parameter, resource, variable or configuration key`,
-        });
-      }
-    }
+    issues.push(
+      ...checkParameterReferences(block.program[key] ?? {}, parametersSchema, {
+        field: `spec.pulumi.program.${key}`,
+        engineNames: programNames,
+        referenceKinds: 'parameter, resource, variable or configuration key',
+      }),
+    );
   }
+  issues.push(...checkParameterReferences(block.config ?? {}, parametersSchema, { field: 'spec.pulumi.config' }));
   return issues;
 }
 
