@@ -117,6 +117,17 @@ export interface Config {
         project?: string;
       }>;
     };
+    /**
+     * Circuit breakers around Git hosts, Argo CD instances and Kubernetes
+     * clusters (one breaker each). Only outages count: network errors, 5xx
+     * and 429 answers.
+     */
+    circuitBreakers?: {
+      /** Consecutive failures that open a breaker. Default 5. */
+      failureThreshold?: number;
+      /** How long an open breaker refuses calls before it lets one test call through, in ms. Default 30000. */
+      halfOpenAfterMs?: number;
+    };
     /** Settings of engine modules, one block per engine (each module documents its own). */
     engines?: {
       [engine: string]: object;

@@ -24,7 +24,8 @@ import { EngineRegistry } from './services/engines/EngineRegistry';
 import { EventBus } from './services/events/EventBus';
 import { EventRetention } from './services/events/EventRetention';
 import { SseHub } from './services/events/SseHub';
-import { ReadinessChecker } from './services/health/ReadinessChecker';
+import { ReadinessChecker, unreachableCheck } from './services/health/ReadinessChecker';
+import { CircuitBreakers } from './services/resilience/CircuitBreakers';
 import { createTeamServices } from './services/teams/createTeamServices';
 import { createDeploymentServices } from './services/deployments/createDeploymentServices';
 import { DependencyService } from './services/dependencies/DependencyService';
@@ -85,6 +86,12 @@ export const nestorPlugin = createBackendPlugin({
 
         const nestorMetrics = NestorMetrics.create({ metrics });
         const registry = EngineRegistry.create(engines, { metrics: nestorMetrics });
+        // one breaker per Git host, Argo CD instance and cluster, shared by every client
+        const breakers = CircuitBreakers.create({
+          settings: nestorConfig.circuitBreakers,
+          metrics: nestorMetrics,
+          logger: logger.child({ service: 'circuit-breakers' }),
+        });
         const callers = CallerResolver.create({ httpAuth, userInfo, serviceAccess: nestorConfig.serviceAccess });
         const eventHub = SseHub.create({
           store: store.events,
@@ -140,6 +147,7 @@ export const nestorPlugin = createBackendPlugin({
           store,
           events: publisher,
           metrics: nestorMetrics,
+          breakers,
           logger: logger.child({ service: 'catalog-sync' }),
           policyValidator: teamServices.policyValidator,
           checkDefinition: definition => registry.validateDefinition(definition),
@@ -163,6 +171,7 @@ export const nestorPlugin = createBackendPlugin({
           checks: teamServices.checks,
           quotas: teamServices.quotas,
           dependencies,
+          breakers,
         });
         const readiness = ReadinessChecker.create();
         readiness.addCheck('store', () => store.ping());
@@ -178,14 +187,9 @@ export const nestorPlugin = createBackendPlugin({
           { critical: false },
         );
         readiness.addCheck('sources', () => catalogSync.health(), { critical: false });
-        readiness.addCheck(
-          'clusters',
-          async () => {
-            const down = await deployments.clusters.unreachable();
-            return down.length > 0 ? { status: 'degraded', message: down.map(d => `${d.name}: ${d.message}`).join('; ') } : undefined;
-          },
-          { critical: false },
-        );
+        readiness.addCheck('clusters', unreachableCheck(() => deployments.clusters.unreachable()), { critical: false });
+        readiness.addCheck('argocd', unreachableCheck(() => deployments.argocd.unreachable()), { critical: false });
+        readiness.addCheck('circuits', () => breakers.health(), { critical: false });
 
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });
         httpRouter.addAuthPolicy({ path: '/webhooks', allow: 'unauthenticated' });
@@ -195,7 +199,7 @@ export const nestorPlugin = createBackendPlugin({
             auditor: deps.auditor,
             rawBodyRoutes: [createWebhooksRoutes({ sync: catalogSync, logger })],
             routes: [
-              createHealthRoutes({ readiness }),
+              createHealthRoutes({ readiness, breakers }),
               createEnginesRoutes({ engines: registry, callers }),
               createCatalogRoutes({ callers, access: teamServices.access, catalog: catalogReads, sync: catalogSync }),
               createEventsRoutes({ hub: eventHub, callers, access: teamServices.access }),

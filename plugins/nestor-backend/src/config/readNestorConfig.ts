@@ -143,6 +143,13 @@ const nestorConfigSchema = z
       })
       .strict()
       .default({ instances: [] }),
+    circuitBreakers: z
+      .object({
+        failureThreshold: z.number().int().positive().default(5),
+        halfOpenAfterMs: z.number().int().positive().default(30_000),
+      })
+      .strict()
+      .default({ failureThreshold: 5, halfOpenAfterMs: 30_000 }),
     // each engine module owns and validates its own block, `nestor.engines.<name>`
     engines: z.record(z.string(), z.unknown()).optional(),
     dependencies: z

@@ -8,6 +8,9 @@ interface Histogram {
   record(value: number, attributes?: Attrs): void;
 }
 
+/** What the circuit state gauge reads: 0 closed, 1 half-open, 2 open. */
+const CIRCUIT_STATE_VALUES = { closed: 0, 'half-open': 1, open: 2 } as const;
+
 /**
  * Nestor's business metrics, created on Backstage's `metricsServiceRef` (the
  * plugin's OpenTelemetry meter), so they leave the process through whatever
@@ -27,6 +30,8 @@ export class NestorMetrics {
   readonly #engineDuration?: Histogram;
   readonly #engineErrors?: Counter;
   readonly #externalCalls?: Histogram;
+  readonly #circuitTransitions?: Counter;
+  readonly #service?: MetricsService;
 
   static create(options: { metrics?: MetricsService }): NestorMetrics {
     return new NestorMetrics(options.metrics);
@@ -39,6 +44,7 @@ export class NestorMetrics {
 
   private constructor(metrics: MetricsService | undefined) {
     if (!metrics) return;
+    this.#service = metrics;
     this.#phases = metrics.createCounter(
       'nestor.deployments.phase.transitions',
       {
@@ -84,6 +90,52 @@ export class NestorMetrics {
         unit: 's',
       },
     );
+    this.#circuitTransitions = metrics.createCounter(
+      'nestor.circuit.transitions',
+      {
+        description:
+          'Circuit breaker state changes, by system (git, argocd, kubernetes), target and new state',
+      },
+    );
+  }
+
+  /** Counts a circuit breaker entering `state`. */
+  circuitChanged(
+    dependency: { system: string; target: string },
+    state: keyof typeof CIRCUIT_STATE_VALUES,
+  ): void {
+    this.#circuitTransitions?.add(1, {
+      system: dependency.system,
+      target: dependency.target,
+      state,
+    });
+  }
+
+  /**
+   * Reports the state of every circuit breaker `read` returns as the gauge
+   * `nestor.circuit.state` (0 closed, 1 half-open, 2 open), by system and
+   * target, each time metrics are collected.
+   */
+  observeCircuits(
+    read: () => ReadonlyArray<{
+      system: string;
+      target: string;
+      state: keyof typeof CIRCUIT_STATE_VALUES;
+    }>,
+  ): void {
+    this.#service
+      ?.createObservableGauge('nestor.circuit.state', {
+        description:
+          'Circuit breaker state by system and target: 0 closed, 1 half-open, 2 open',
+      })
+      .addCallback(result => {
+        for (const circuit of read()) {
+          result.observe(CIRCUIT_STATE_VALUES[circuit.state], {
+            system: circuit.system,
+            target: circuit.target,
+          });
+        }
+      });
   }
 
   /**

@@ -173,10 +173,32 @@ export interface EnginesResponse {
   items: EngineSummary[];
 }
 
+/**
+ * One circuit breaker of the backend (one per Git host, Argo CD instance and
+ * Kubernetes cluster it has called), as `GET /health/ready` shows it.
+ * @public
+ */
+export interface ReadinessCircuit {
+  system: 'git' | 'argocd' | 'kubernetes';
+  /** the Git host, the Argo CD instance or the cluster */
+  target: string;
+  state: 'closed' | 'open' | 'half-open';
+  /** when it entered this state */
+  since: string;
+  /** the failure that last opened it */
+  lastFailure?: string;
+  /** when an open breaker lets a test call through */
+  retryAt?: string;
+  /** its last state changes, oldest first */
+  transitions: Array<{ state: 'closed' | 'open' | 'half-open'; at: string }>;
+}
+
 /** `GET /health/ready` answer. @public */
 export interface ReadinessResponse {
   status: 'ok' | 'degraded' | 'down';
   checks: Record<string, { status: 'ok' | 'degraded' | 'down'; message?: string; durationMs?: number }>;
+  /** every circuit breaker used so far */
+  circuits?: ReadinessCircuit[];
 }
 
 /** `POST /deployments/{id}/rollback` body. @public */

@@ -12,6 +12,7 @@ import { ParseLimits } from './parsing/parseSourceFile';
 import { CliGitClient } from './sources/CliGitClient';
 import { GitCredentialsResolver } from './sources/GitCredentialsResolver';
 import { GitSourceReader } from './sources/GitSourceReader';
+import { GuardedGitClient } from './sources/GuardedGitClient';
 import { IsomorphicGitClient } from './sources/IsomorphicGitClient';
 import { LocalSourceReader } from './sources/LocalSourceReader';
 import { redactUrlCredentials } from './sources/redactUrlCredentials';
@@ -19,6 +20,7 @@ import { GitClient, SourceReader } from './sources/types';
 import { runSourceSync, SourceSyncContext, SourceSyncResult, SyncSource } from './sync/runSourceSync';
 import { NestorMetrics } from '../../observability/NestorMetrics';
 import { withSpan } from '../../observability/withSpan';
+import { CircuitBreakers } from '../resilience/CircuitBreakers';
 
 const DEFAULT_LIMITS: ParseLimits = { maxFileBytes: 1024 * 1024, maxDocuments: 1000, maxAliasCount: 100 };
 const TRIGGER_RETRY_MS = 1000;
@@ -71,7 +73,8 @@ export class CatalogSyncService {
    * Builds readers for the configured sources: Git repositories through the
    * git CLI when a `git` binary is installed (isomorphic-git otherwise), with
    * credentials from `integrations`; local folders read directly. Git copies
-   * live in `backend.workingDirectory` (or the OS temp folder).
+   * live in `backend.workingDirectory` (or the OS temp folder). With
+   * `breakers`, fetches go through the Git host's circuit breaker.
    */
   static async fromConfig(
     options: Omit<CatalogSyncServiceOptions, 'sources'> & {
@@ -79,13 +82,15 @@ export class CatalogSyncService {
       sources: NestorSourceConfig[];
       gitClient?: GitClient;
       workDir?: string;
+      breakers?: CircuitBreakers;
     },
   ): Promise<CatalogSyncService> {
     const needsGit = options.sources.some(s => s.url);
-    const client = needsGit
+    const plain = needsGit
       ? options.gitClient ?? ((await CliGitClient.isAvailable()) ? CliGitClient.create() : IsomorphicGitClient.create())
       : undefined;
-    if (client) options.logger.info(`Nestor catalog sources use ${client.name}`);
+    if (plain) options.logger.info(`Nestor catalog sources use ${plain.name}`);
+    const client = plain && options.breakers ? GuardedGitClient.create(plain, options.breakers) : plain;
     const credentials = GitCredentialsResolver.fromConfig(options.config);
     const workDir =
       options.workDir ??

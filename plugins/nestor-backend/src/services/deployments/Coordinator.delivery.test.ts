@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { TestDatabases } from '@backstage/backend-test-utils';
 import { KubernetesTestServer } from '@nestor/test-utils';
+import { CircuitBreakers } from '../resilience/CircuitBreakers';
 import { DeploymentHarness, startDeploymentHarness, testCaller, testRequest } from './__testUtils__/startDeploymentHarness';
 
 jest.setTimeout(90_000);
@@ -58,24 +59,37 @@ describe('Coordinator delivery', () => {
     expect(h.engine.destroyed).toEqual([deployment.ref]);
   });
 
-  it('retries a server error of the cluster, then fails with its cause when it persists', async () => {
+  it('waits while the cluster answers 5xx, using no attempt (its circuit opens, then half-opens), and applies once it answers again', async () => {
     kubernetes = await KubernetesTestServer.start();
+    const breakers = CircuitBreakers.create({ settings: { failureThreshold: 3, halfOpenAfterMs: 300 } });
     h = await startDeploymentHarness({
       databases,
       databaseId: 'SQLITE_3',
+      maxAttempts: 2,
+      breakers,
       teamOverrides: { delivery: 'direct' },
       clusters: [{ name: 'dev', url: kubernetes.url, skipTLSVerify: true }],
     });
-    kubernetes.injectFailure({ method: 'PATCH', status: 503, times: 100, message: 'etcdserver: request timed out' });
+    // three failures open the circuit; the first test call fails too and opens it again
+    kubernetes.injectFailure({ method: 'PATCH', status: 503, times: 4, message: 'etcdserver: request timed out' });
     h.coordinator('replica-1');
     const { deployment } = await h.service.submit({ caller: testCaller(), request: testRequest() });
-    const failed = await h.waitFor('Failed', async () => {
+    const waiting = await h.waitFor('a refusal by the open circuit', async () => {
       const d = await h.store.deployments.get(deployment.id);
-      return d?.phase === 'Failed' ? d : undefined;
+      return d?.conditions.find(c => c.type === 'Retrying')?.message?.includes('circuit open') ? d : undefined;
     });
-    expect(failed.history[failed.history.length - 1]).toMatchObject({ reason: 'RetriesExhausted' });
-    expect(failed.history[failed.history.length - 1].message).toContain('etcdserver: request timed out');
-    expect(kubernetes.requests.filter(r => r.method === 'PATCH')).toHaveLength(3);
+    expect(waiting.phase).toBe('Applying');
+    expect(waiting.attempts).toBe(0);
+    expect(waiting.conditions.find(c => c.type === 'Retrying')).toMatchObject({ reason: 'DependencyUnavailable', message: expect.stringContaining('cluster dev is unavailable') });
+
+    const syncing = await h.waitFor('Syncing', async () => {
+      const d = await h.store.deployments.get(deployment.id);
+      return d?.phase === 'Syncing' ? d : undefined;
+    });
+    expect(syncing.history.map(x => x.phase)).toEqual(['Pending', 'Validating', 'Rendering', 'Applying', 'Syncing']);
+    expect(kubernetes.requests.filter(r => r.method === 'PATCH' && r.status === 503)).toHaveLength(4);
+    expect(kubernetes.getObject('v1', 'ConfigMap', 'orders-cache', 'team-a-dev')).toBeDefined();
+    expect(breakers.statuses()[0].transitions.map(t => t.state)).toEqual(['open', 'half-open', 'open', 'half-open', 'closed']);
   });
 
   it('commits once when someone else pushed to the GitOps branch meanwhile (fetch, rebase, push again)', async () => {

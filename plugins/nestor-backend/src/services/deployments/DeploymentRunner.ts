@@ -7,6 +7,7 @@ import { NestorEventPublisher } from '../events/types';
 import { ArgoCdApps } from '../gitops/argocd/ArgoCdApps';
 import { GitOpsDelivery } from '../gitops/GitOpsDelivery';
 import { KubernetesClusters } from '../kubernetes/KubernetesClusters';
+import { describeDependency, unavailableDependency } from '../resilience/unavailableDependency';
 import { classifyError } from './classifyError';
 import { computeBackoff } from './computeBackoff';
 import { DeploymentHooks } from './DeploymentHooks';
@@ -44,8 +45,13 @@ const PLATFORM_PREFIX = '_platform/';
  * RolledBack or Failed; Deleting removes what was delivered. Every write is
  * an optimistic update, every phase change is recorded and emitted. Transient
  * errors are retried with exponential backoff, `maxAttempts` times, then the
- * deployment fails with the cause. Steps are idempotent, so a step repeated
- * after a crash (by another replica, once the lease expired) is harmless.
+ * deployment fails with the cause. A dependency that is down (Git, Argo CD
+ * or a cluster unreachable or answering 5xx, or its circuit breaker open)
+ * uses no attempt: the deployment waits in its phase (condition `Retrying`,
+ * reason `DependencyUnavailable`) until the breaker lets calls through
+ * again, however long the outage lasts. Steps are idempotent, so a step
+ * repeated after a crash (by another replica, once the lease expired) is
+ * harmless.
  * @public
  */
 export class DeploymentRunner {
@@ -244,6 +250,8 @@ export class DeploymentRunner {
 
   async #failed(d: Deployment, error: unknown): Promise<StepOutcome> {
     if (error instanceof ConflictError || (error as Error)?.name === 'ConflictError') return { next: 'now' };
+    const unavailable = unavailableDependency(error);
+    if (unavailable) return this.#waitForDependency(d, unavailable, error);
     const { transient, reason, message } = classifyError(error);
     const attempt = d.attempts + 1;
     if (transient && attempt < this.#o.maxAttempts) {
@@ -268,6 +276,27 @@ export class DeploymentRunner {
       if ((failError as Error)?.name === 'ConflictError') return { next: 'now' };
       throw failError;
     }
+  }
+
+  /**
+   * A dependency is down: no attempt is used, the deployment waits until its
+   * breaker lets a call through (or the backoff, if that is longer).
+   */
+  async #waitForDependency(
+    d: Deployment,
+    unavailable: NonNullable<ReturnType<typeof unavailableDependency>>,
+    error: unknown,
+  ): Promise<StepOutcome> {
+    const wait = Math.max(this.#o.backoffMs, unavailable.retryAfterMs ?? 0);
+    const message = `${d.phase}: ${describeDependency(unavailable.dependency)} is unavailable, waiting for it: ${String((error as Error)?.message ?? error)}`;
+    this.#o.logger.warn(`${d.ref}: ${message}; next try in ${wait} ms`);
+    try {
+      await this.#setConditions(d, [condition('Retrying', 'True', 'DependencyUnavailable', message)]);
+    } catch (saveError) {
+      if ((saveError as Error)?.name === 'ConflictError') return { next: 'now' };
+      throw saveError;
+    }
+    return { next: 'later', afterMs: wait };
   }
 
   async #fail(d: Deployment, reason: string, message: string, conditions?: Condition[]): Promise<StepOutcome> {

@@ -29,6 +29,7 @@ import { GitRepositoryCommitter } from '../gitops/GitRepositoryCommitter';
 import { KubernetesClusters } from '../kubernetes/KubernetesClusters';
 import { PolicyAdmissionCheck } from '../policies/PolicyAdmissionCheck';
 import { QuotaAdmissionCheck } from '../teams/QuotaAdmissionCheck';
+import { CircuitBreakers } from '../resilience/CircuitBreakers';
 import { QuotaService } from '../teams/QuotaService';
 import { AdmissionError } from './admission/AdmissionError';
 import { AdmissionPipeline } from './admission/AdmissionPipeline';
@@ -57,16 +58,20 @@ export function createDeploymentServices(options: {
   checks?: { permission?: PermissionAdmissionCheck; policy?: PolicyAdmissionCheck; quota?: QuotaAdmissionCheck };
   quotas?: Pick<QuotaService, 'release'>;
   dependencies?: DependencyService;
+  /** the breakers every Git, Argo CD and Kubernetes call goes through */
+  breakers?: CircuitBreakers;
 }) {
   const { config, nestorConfig, store, access, dependencies } = options;
   const logger = options.logger.child({ service: 'deployments' });
-  const clusters = KubernetesClusters.create({ clusters: nestorConfig.kubernetes.clusters });
+  const breakers = options.breakers ?? CircuitBreakers.create({ settings: nestorConfig.circuitBreakers, logger });
+  const clusters = KubernetesClusters.create({ clusters: nestorConfig.kubernetes.clusters, breakers });
   const credentials = GitCredentialsResolver.fromConfig(config);
   const committer = GitRepositoryCommitter.create({
     workDir: path.join(config.getOptionalString('backend.workingDirectory') ?? os.tmpdir(), 'nestor-gitops'),
     author: nestorConfig.gitops.author,
     credentials: url => credentials.resolve(url),
     logger,
+    breakers,
   });
   const delivery = GitOpsDelivery.create({
     committer,
@@ -74,7 +79,7 @@ export function createDeploymentServices(options: {
     pullRequests: PullRequestClients.fromConfig(config),
     pullRequest: nestorConfig.gitops.pullRequest,
   });
-  const argocd = ArgoCdApps.create({ instances: nestorConfig.argocd.instances });
+  const argocd = ArgoCdApps.create({ instances: nestorConfig.argocd.instances, clientOptions: { breakers } });
   const hooks = {
     onChanged: (d: Parameters<DependencyService['onDeploymentChanged']>[0]) => {
       dependencies?.onDeploymentChanged(d);
@@ -145,7 +150,7 @@ export function createDeploymentServices(options: {
     teams: store.teams,
     deployments: store.deployments,
     argocd,
-    heads: GitRemoteHeads.create({ credentials: url => credentials.resolve(url) }),
+    heads: GitRemoteHeads.create({ credentials: url => credentials.resolve(url), breakers }),
     events: options.events,
   });
   const gitopsRoutes = createGitopsRoutes({

@@ -5,8 +5,11 @@ import { LoggerService } from '@backstage/backend-plugin-api';
 import { TransientEngineError } from '@nestor/plugin-nestor-node';
 import git, { Errors } from 'isomorphic-git';
 import http from 'isomorphic-git/http/node';
+import { withTraceHeaders } from '../../observability/withSpan';
+import { gitDependency } from '../catalog/sources/gitDependency';
 import { GitAuth } from '../catalog/sources/types';
 import { redactUrlCredentials } from '../catalog/sources/redactUrlCredentials';
+import { CircuitBreakers } from '../resilience/CircuitBreakers';
 import { mergeFolderChanges } from './mergeFolderChanges';
 import { readFolderAt } from './readFolderAt';
 import { replaceFolders } from './replaceFolders';
@@ -22,6 +25,8 @@ export interface GitRepositoryCommitterOptions {
   /** push attempts before giving up (each rejected push fetches and rebuilds the commit) */
   maxAttempts?: number;
   logger?: LoggerService;
+  /** the circuit breakers fetches and pushes go through (a set of its own by default) */
+  breakers?: CircuitBreakers;
 }
 
 /**
@@ -31,11 +36,14 @@ export interface GitRepositoryCommitterOptions {
  * fast-forward (another replica or a person pushed meanwhile) fetches the new
  * head, rebuilds the same folder changes on it (a rebase of our one commit)
  * and pushes again. A change that is already on the branch is not committed
- * again. Work on one repository is serialized within the process.
+ * again. Work on one repository is serialized within the process. Fetches
+ * and pushes go through the Git host's circuit breaker, in `nestor.git.fetch`
+ * and `nestor.git.push` spans (with `traceparent` sent to the Git server).
  * @public
  */
 export class GitRepositoryCommitter implements GitOpsCommitter {
   readonly #options: GitRepositoryCommitterOptions;
+  readonly #breakers: CircuitBreakers;
   readonly #locks = new Map<string, Promise<unknown>>();
   readonly #caches = new Map<string, object>();
 
@@ -45,6 +53,7 @@ export class GitRepositoryCommitter implements GitOpsCommitter {
 
   private constructor(options: GitRepositoryCommitterOptions) {
     this.#options = options;
+    this.#breakers = options.breakers ?? CircuitBreakers.create();
   }
 
   async commit(request: GitOpsCommitRequest): Promise<GitOpsCommitResult> {
@@ -167,18 +176,26 @@ export class GitRepositoryCommitter implements GitOpsCommitter {
   /** Fetches the branch's head; undefined when the branch does not exist yet (an empty repository). */
   async #fetch(gitdir: string, repo: string, branch: string): Promise<string | undefined> {
     try {
-      const result = await git.fetch({
-        fs,
-        http,
-        gitdir,
-        remote: 'origin',
-        ref: branch,
-        singleBranch: true,
-        depth: 1,
-        tags: false,
-        cache: this.#cache(gitdir),
-        ...(await this.#auth(repo)),
-      });
+      const auth = await this.#auth(repo);
+      const result = await this.#breakers.call(
+        gitDependency(repo),
+        'fetch',
+        () =>
+          git.fetch({
+            fs,
+            http,
+            gitdir,
+            remote: 'origin',
+            ref: branch,
+            singleBranch: true,
+            depth: 1,
+            tags: false,
+            cache: this.#cache(gitdir),
+            headers: withTraceHeaders(),
+            ...auth,
+          }),
+        { attributes: { 'nestor.git.branch': branch } },
+      );
       if (result.fetchHead) {
         await git.writeRef({ fs, gitdir, ref: `refs/remotes/origin/${branch}`, value: result.fetchHead, force: true });
       }
@@ -190,16 +207,24 @@ export class GitRepositoryCommitter implements GitOpsCommitter {
   }
 
   async #push(gitdir: string, repo: string, branch: string) {
-    await git.push({
-      fs,
-      http,
-      gitdir,
-      remote: 'origin',
-      ref: `refs/heads/${branch}`,
-      remoteRef: `refs/heads/${branch}`,
-      cache: this.#cache(gitdir),
-      ...(await this.#auth(repo)),
-    });
+    const auth = await this.#auth(repo);
+    await this.#breakers.call(
+      gitDependency(repo),
+      'push',
+      () =>
+        git.push({
+          fs,
+          http,
+          gitdir,
+          remote: 'origin',
+          ref: `refs/heads/${branch}`,
+          remoteRef: `refs/heads/${branch}`,
+          cache: this.#cache(gitdir),
+          headers: withTraceHeaders(),
+          ...auth,
+        }),
+      { attributes: { 'nestor.git.branch': branch } },
+    );
   }
 
   async #auth(repo: string) {

@@ -4,6 +4,19 @@ type CheckStatus = ReadinessResponse['checks'][string];
 type CheckFn = () => Promise<Omit<CheckStatus, 'durationMs'> | void>;
 
 /**
+ * A readiness check over dependencies of one kind (clusters, Argo CD
+ * instances): ok when `unreachable` lists none, else degraded with each
+ * name and why.
+ * @internal
+ */
+export function unreachableCheck(unreachable: () => Promise<Array<{ name: string; message: string }>>): CheckFn {
+  return async () => {
+    const down = await unreachable();
+    return down.length > 0 ? { status: 'degraded', message: down.map(d => `${d.name}: ${d.message}`).join('; ') } : undefined;
+  };
+}
+
+/**
  * Runs the named readiness checks (store, sources, engines, clusters, ...)
  * in parallel, each bounded by a timeout.
  * @public

@@ -1,5 +1,7 @@
 import { KubeConfig, KubernetesObjectApi, PatchStrategy } from '@kubernetes/client-node';
 import { KubernetesApi, KubernetesObject, KubernetesObjectRef, TransientEngineError } from '@nestor/plugin-nestor-node';
+import { CircuitBreakers } from '../resilience/CircuitBreakers';
+import { ExternalDependency } from '../resilience/unavailableDependency';
 
 /** One entry of `nestor.kubernetes.clusters`. @public */
 export interface KubernetesClusterConfig {
@@ -18,15 +20,20 @@ export const NESTOR_FIELD_MANAGER = 'nestor';
  * reads, server-side apply (field manager `nestor`) and deletes. Server
  * errors (5xx, 429), network failures and kinds the API server does not
  * serve yet (a CRD still being established) are {@link TransientEngineError}s,
- * so the coordinator retries them; other 4xx answers are not.
+ * so the coordinator retries them; other 4xx answers are not. Every call
+ * is a `nestor.kubernetes.<operation>` span through the cluster's circuit
+ * breaker ({@link CircuitBreakers}): an API server that keeps failing is
+ * left alone for a while, and calls fail at once with a transient error.
  * @public
  */
 export class KubernetesClusterClient implements KubernetesApi {
   readonly cluster: string;
   readonly #api: KubernetesObjectApi;
   readonly #knownNamespaces = new Set<string>();
+  readonly #breakers: CircuitBreakers;
+  readonly #dependency: ExternalDependency;
 
-  static create(config: KubernetesClusterConfig): KubernetesClusterClient {
+  static create(config: KubernetesClusterConfig, options: { breakers?: CircuitBreakers } = {}): KubernetesClusterClient {
     const kc = new KubeConfig();
     kc.loadFromOptions({
       clusters: [{ name: config.name, server: config.url, caData: config.caData, skipTLSVerify: config.skipTLSVerify ?? false }],
@@ -34,21 +41,25 @@ export class KubernetesClusterClient implements KubernetesApi {
       contexts: [{ name: config.name, cluster: config.name, user: 'nestor' }],
       currentContext: config.name,
     });
-    return new KubernetesClusterClient(config.name, KubernetesObjectApi.makeApiClient(kc));
+    return new KubernetesClusterClient(config.name, KubernetesObjectApi.makeApiClient(kc), options.breakers ?? CircuitBreakers.create());
   }
 
-  private constructor(cluster: string, api: KubernetesObjectApi) {
+  private constructor(cluster: string, api: KubernetesObjectApi, breakers: CircuitBreakers) {
     this.cluster = cluster;
     this.#api = api;
+    this.#breakers = breakers;
+    this.#dependency = { system: 'kubernetes', target: cluster };
   }
 
   async get(ref: KubernetesObjectRef): Promise<KubernetesObject | undefined> {
     try {
-      return (await this.#api.read({
-        apiVersion: ref.apiVersion,
-        kind: ref.kind,
-        metadata: { name: ref.name, namespace: ref.namespace },
-      })) as unknown as KubernetesObject;
+      return (await this.#call('get', ref, () =>
+        this.#api.read({
+          apiVersion: ref.apiVersion,
+          kind: ref.kind,
+          metadata: { name: ref.name, namespace: ref.namespace },
+        }),
+      )) as unknown as KubernetesObject;
     } catch (error) {
       // a kind the server does not serve has no objects (yet): its CRD may still be coming through GitOps
       if (statusOf(error) === 404 || isUnservedKind(error)) return undefined;
@@ -71,7 +82,9 @@ export class KubernetesClusterClient implements KubernetesApi {
 
   async delete(ref: KubernetesObjectRef): Promise<boolean> {
     try {
-      await this.#api.delete({ apiVersion: ref.apiVersion, kind: ref.kind, metadata: { name: ref.name, namespace: ref.namespace } });
+      await this.#call('delete', ref, () =>
+        this.#api.delete({ apiVersion: ref.apiVersion, kind: ref.kind, metadata: { name: ref.name, namespace: ref.namespace } }),
+      );
       return true;
     } catch (error) {
       if (statusOf(error) === 404 || isUnservedKind(error)) return false;
@@ -82,7 +95,9 @@ export class KubernetesClusterClient implements KubernetesApi {
   /** Throws when the API server cannot be reached. */
   async ping(): Promise<void> {
     try {
-      await this.#api.list('v1', 'Namespace', undefined, undefined, undefined, undefined, undefined, undefined, 1);
+      await this.#breakers.call(this.#dependency, 'ping', () =>
+        this.#api.list('v1', 'Namespace', undefined, undefined, undefined, undefined, undefined, undefined, 1),
+      );
     } catch (error) {
       throw this.#wrap(error, 'list namespaces');
     }
@@ -91,17 +106,18 @@ export class KubernetesClusterClient implements KubernetesApi {
   async #patch(object: KubernetesObject, options: { force?: boolean }): Promise<KubernetesObject> {
     const ref = { apiVersion: object.apiVersion, kind: object.kind, name: object.metadata.name, namespace: object.metadata.namespace };
     try {
-      return (await this.#api.patch(
-        object as any,
-        undefined,
-        undefined,
-        NESTOR_FIELD_MANAGER,
-        options.force ?? true,
-        PatchStrategy.ServerSideApply,
+      return (await this.#call('apply', ref, () =>
+        this.#api.patch(object as any, undefined, undefined, NESTOR_FIELD_MANAGER, options.force ?? true, PatchStrategy.ServerSideApply),
       )) as unknown as KubernetesObject;
     } catch (error) {
       throw this.#wrap(error, `apply ${describe(ref)}`);
     }
+  }
+
+  #call<T>(operation: string, ref: KubernetesObjectRef, fn: () => Promise<T>): Promise<T> {
+    return this.#breakers.call(this.#dependency, operation, fn, {
+      attributes: { 'k8s.resource.kind': ref.kind, 'k8s.namespace.name': ref.namespace ?? '', 'k8s.resource.name': ref.name },
+    });
   }
 
   #wrap(error: unknown, action: string): Error {

@@ -1,5 +1,7 @@
 import { TransientEngineError } from '@nestor/plugin-nestor-node';
 import { KubernetesTestServer } from '@nestor/test-utils';
+import { CircuitBreakers } from '../resilience/CircuitBreakers';
+import { unavailableDependency } from '../resilience/unavailableDependency';
 import { KubernetesClusters } from './KubernetesClusters';
 
 // No Kubernetes cluster runs here: these tests use the in-process API server
@@ -90,5 +92,63 @@ describe('KubernetesClusters', () => {
     });
     const down = await c.unreachable();
     expect(down.map(d => d.name)).toEqual(['gone']);
+  });
+
+  it('opens a cluster\'s circuit after repeated server errors, refuses calls while it is open, then half-opens and closes once the API server answers', async () => {
+    const breakers = CircuitBreakers.create({ settings: { failureThreshold: 2, halfOpenAfterMs: 300 } });
+    const c = KubernetesClusters.create({
+      clusters: [{ name: 'dev', url: server.url, serviceAccountToken: 'sa-token', skipTLSVerify: true }],
+      breakers,
+    });
+    const api = c.get('dev')!;
+    const dev = { system: 'kubernetes' as const, target: 'dev' };
+    const ref = { apiVersion: 'v1', kind: 'ConfigMap', name: 'c', namespace: 'default' };
+
+    // a 4xx says nothing about the server's health
+    server.injectFailure({ method: 'GET', status: 403, times: 3 });
+    for (let i = 0; i < 3; i++) expect((await api.get(ref).catch(e => e)).statusCode).toBe(403);
+    expect(breakers.state(dev)).toBe('closed');
+
+    server.injectFailure({ status: 503, times: 2 });
+    for (let i = 0; i < 2; i++) {
+      const failed = await api.get(ref).catch(e => e);
+      expect(failed).toBeInstanceOf(TransientEngineError);
+      expect(failed.message).toContain('HTTP 503');
+      expect(unavailableDependency(failed)?.dependency).toEqual(dev);
+    }
+    expect(breakers.state(dev)).toBe('open');
+
+    const before = server.requests.length;
+    const refused = await api.apply([{ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c', namespace: 'default' } }]).catch(e => e);
+    expect(refused).toBeInstanceOf(TransientEngineError);
+    expect(refused.message).toContain('circuit open');
+    expect(unavailableDependency(refused)).toEqual({ dependency: dev, retryAfterMs: expect.any(Number) });
+    expect(server.requests.length).toBe(before);
+    expect(await c.unreachable()).toEqual([{ name: 'dev', message: expect.stringContaining('circuit open') }]);
+    expect(await breakers.health()).toEqual({ status: 'degraded', message: expect.stringContaining('cluster dev: open until') });
+
+    await new Promise(r => setTimeout(r, 350));
+    // the readiness ping is the test call that closes the circuit
+    expect(await c.unreachable()).toEqual([]);
+    expect(breakers.statuses()).toEqual([
+      expect.objectContaining({
+        system: 'kubernetes',
+        target: 'dev',
+        state: 'closed',
+        lastFailure: expect.stringContaining('503'),
+        transitions: [expect.objectContaining({ state: 'open' }), expect.objectContaining({ state: 'half-open' }), expect.objectContaining({ state: 'closed' })],
+      }),
+    ]);
+    expect(await breakers.health()).toBeUndefined();
+  });
+
+  it('counts an API server that refuses connections as down', async () => {
+    const breakers = CircuitBreakers.create({ settings: { failureThreshold: 2, halfOpenAfterMs: 60_000 } });
+    const c = KubernetesClusters.create({ clusters: [{ name: 'gone', url: 'http://127.0.0.1:1', skipTLSVerify: true }], breakers });
+    const first = await c.unreachable();
+    expect(first).toEqual([{ name: 'gone', message: expect.not.stringContaining('circuit open') }]);
+    await c.unreachable();
+    expect(breakers.state({ system: 'kubernetes', target: 'gone' })).toBe('open');
+    expect((await c.unreachable())[0].message).toContain('circuit open');
   });
 });

@@ -1,4 +1,5 @@
 import { KubernetesApi } from '@nestor/plugin-nestor-node';
+import { CircuitBreakers } from '../resilience/CircuitBreakers';
 import { KubernetesClusterClient, KubernetesClusterConfig } from './KubernetesClusterClient';
 
 /**
@@ -10,16 +11,17 @@ import { KubernetesClusterClient, KubernetesClusterConfig } from './KubernetesCl
 export class KubernetesClusters {
   readonly #clients = new Map<string, KubernetesClusterClient>();
 
-  static create(options: { clusters: KubernetesClusterConfig[] }): KubernetesClusters {
-    return new KubernetesClusters(options.clusters);
+  /** With `breakers`, every cluster's breaker lives there (the plugin shares one set). */
+  static create(options: { clusters: KubernetesClusterConfig[]; breakers?: CircuitBreakers }): KubernetesClusters {
+    return new KubernetesClusters(options.clusters, options.breakers ?? CircuitBreakers.create());
   }
 
-  private constructor(clusters: KubernetesClusterConfig[]) {
+  private constructor(clusters: KubernetesClusterConfig[], breakers: CircuitBreakers) {
     for (const cluster of clusters) {
       if (this.#clients.has(cluster.name)) {
         throw new Error(`nestor.kubernetes.clusters: the name "${cluster.name}" is used twice`);
       }
-      this.#clients.set(cluster.name, KubernetesClusterClient.create(cluster));
+      this.#clients.set(cluster.name, KubernetesClusterClient.create(cluster, { breakers }));
     }
   }
 

@@ -16,6 +16,7 @@ import { GitRepositoryCommitter } from '../../gitops/GitRepositoryCommitter';
 import { PullRequestClients } from '../../gitops/pullRequests/PullRequestClients';
 import { KubernetesClusterConfig } from '../../kubernetes/KubernetesClusterClient';
 import { KubernetesClusters } from '../../kubernetes/KubernetesClusters';
+import { CircuitBreakers } from '../../resilience/CircuitBreakers';
 import { AdmissionPipeline } from '../admission/AdmissionPipeline';
 import { createAdmissionChecks } from '../admission/createAdmissionChecks';
 import { Coordinator } from '../Coordinator';
@@ -92,6 +93,8 @@ export async function startDeploymentHarness(options: {
   /** Argo CD instances the runner reads sync status and health from */
   argocd?: ArgoCdApps;
   clusters?: KubernetesClusterConfig[];
+  /** the circuit breakers Git and Kubernetes calls go through (a default set otherwise) */
+  breakers?: CircuitBreakers;
 }): Promise<DeploymentHarness> {
   const knex = await options.databases.init(options.databaseId);
   const store = await DatabaseNestorStore.create({ database: { getClient: async () => knex } });
@@ -126,8 +129,8 @@ export async function startDeploymentHarness(options: {
 
   const events = { publish: (e: Parameters<typeof store.events.append>[0]) => store.events.append(e) };
   const engines = EngineRegistry.create([engine]);
-  const clusters = KubernetesClusters.create({ clusters: options.clusters ?? [] });
-  const committer = GitRepositoryCommitter.create({ workDir, author: { name: 'Nestor', email: 'nestor@example.org' } });
+  const clusters = KubernetesClusters.create({ clusters: options.clusters ?? [], breakers: options.breakers });
+  const committer = GitRepositoryCommitter.create({ workDir, author: { name: 'Nestor', email: 'nestor@example.org' }, breakers: options.breakers });
   const delivery = GitOpsDelivery.create({
     committer,
     commitMessage: 'nestor: {{action}} {{ref}} (revision {{revision}}) by {{requester}}',

@@ -47,6 +47,19 @@ export class ArgoCdApps {
     return [...this.#clients.values()];
   }
 
+  /** Pings every instance; the names of those that do not answer (or refuse the token), with why. */
+  async unreachable(): Promise<Array<{ name: string; message: string }>> {
+    const results = await Promise.all(
+      this.clients().map(client =>
+        client.ping().then(
+          () => undefined,
+          (error: Error) => ({ name: client.config.name, message: error.message }),
+        ),
+      ),
+    );
+    return results.filter((r): r is { name: string; message: string } => r !== undefined);
+  }
+
   /** The instance that serves a team's target, or undefined when no Argo CD is configured. */
   clientFor(target: GitopsTarget): ArgoCdClient | undefined {
     const wanted = target.argocd?.instance;
