@@ -15,6 +15,8 @@
  * Argo CD and no operator (the test applies the committed files and writes
  * the Stack's status, as they would).
  */
+import fs from 'node:fs';
+import path from 'node:path';
 import nestorPlugin from '@nestor/plugin-nestor-backend';
 import { NestorClient } from '@nestor/plugin-nestor-common';
 import {
@@ -23,6 +25,7 @@ import {
   NestorTestBackend,
   TEST_USER,
   UpstreamCrdValidator,
+  findRepoRoot,
   findUpstreamDir,
   startNestorTestBackend,
   waitFor,
@@ -34,6 +37,7 @@ import nestorModulePulumi from '../index';
 
 jest.setTimeout(120_000);
 
+const EXAMPLES = ['k8s-namespace.yaml', 'sqs-queue.yaml'];
 const CRDS = ['pulumi-kubernetes-operator/pulumi.com_programs.yaml', 'pulumi-kubernetes-operator/pulumi.com_stacks.yaml'];
 const missing = EngineScenario.missingUpstream(CRDS);
 if (missing) {
@@ -65,14 +69,19 @@ const at = () => new Date().toISOString().replace(/\.\d+Z$/, 'Z');
   beforeAll(async () => {
     scenario = await EngineScenario.start({
       upstreamCrds: CRDS,
-      buffet: { 'k8s-namespace.yaml': namespaceDefinitionDocument(), 'broken-namespace.yaml': brokenDefinitionDocument() },
+      buffet: {
+        'namespace-with-quota.yaml': { ...namespaceDefinitionDocument(), metadata: { ...namespaceDefinitionDocument().metadata, name: 'namespace-with-quota' } },
+        'broken-namespace.yaml': brokenDefinitionDocument(),
+        // the Pulumi items of the example buffet (examples/resources), as app-config.yaml serves them
+        ...Object.fromEntries(EXAMPLES.map(file => [`examples/${file}`, fs.readFileSync(path.join(findRepoRoot()!, 'examples/resources', file), 'utf8')])),
+      },
     });
     backend = await startNestorTestBackend(scenario, {
       features: [nestorPlugin, nestorModulePulumi],
       nestor: { engines: { pulumi: { organization: 'acme', stack: { resyncFrequencySeconds: 120 } } } },
     });
     client = backend.client();
-    await waitFor('the buffet item', async () => client.getCatalogItem('k8s-namespace').catch(() => undefined));
+    await waitFor('the buffet item', async () => client.getCatalogItem('namespace-with-quota').catch(() => undefined));
     events = await EventRecorder.start(client, { team: 'team-payments' });
   });
 
@@ -88,7 +97,7 @@ const at = () => new Date().toISOString().replace(/\.\d+Z$/, 'Z');
     expect((await client.listEngines()).items).toEqual([
       expect.objectContaining({ name: 'pulumi', capabilities: { delivery: ['gitops', 'direct'], outputs: true, drift: true }, health: expect.objectContaining({ status: 'ok' }) }),
     ]);
-    expect((await client.listCatalog()).items.map(i => i.name)).toEqual(['k8s-namespace']);
+    expect((await client.listCatalog()).items.map(i => i.name).sort()).toEqual(['k8s-namespace', 'namespace-with-quota', 'sqs-queue']);
     const [source] = (await client.listCatalogSources()).items;
     expect(source.errors.map(e => `${e.path}:${e.line}: ${e.message}`)).toEqual([
       'buffet/broken-namespace.yaml:1: ResourceDefinition "broken-namespace": spec.pulumi.program.outputs: ${ownerTeam}: "ownerTeam" names no parameter, resource, variable or configuration key (parameters: namespaceName, cpuCores, memoryGi, labels, note); write $${...} for a literal',
@@ -101,7 +110,7 @@ const at = () => new Date().toISOString().replace(/\.\d+Z$/, 'Z');
     const response = await fetch(`${backend.baseUrl}/deploy`, {
       method: 'POST',
       headers: { Authorization: `Bearer ${backend.token()}`, 'Content-Type': 'application/json' },
-      body: JSON.stringify({ team: 'team-payments', environment: 'dev', name: 'no-name', resource: 'k8s-namespace', parameters: { cpuCores: 'many' } }),
+      body: JSON.stringify({ team: 'team-payments', environment: 'dev', name: 'no-name', resource: 'namespace-with-quota', parameters: { cpuCores: 'many' } }),
     });
     expect(response.status).toBe(400);
     const { error } = (await response.json()) as { error: { check: string; reasons: Array<{ code: string; field: string }> } };
@@ -111,7 +120,7 @@ const at = () => new Date().toISOString().replace(/\.\d+Z$/, 'Z');
   });
 
   it('delivers an order to Ready with the stack outputs, through a retried update', async () => {
-    const accepted = await client.deploy({ team: 'team-payments', environment: 'dev', name: 'analytics-ns', resource: 'k8s-namespace', parameters: { namespaceName: 'analytics', cpuCores: 8 } });
+    const accepted = await client.deploy({ team: 'team-payments', environment: 'dev', name: 'analytics-ns', resource: 'namespace-with-quota', parameters: { namespaceName: 'analytics', cpuCores: 8 } });
     expect(accepted.phase).toBe('Pending');
     const ref = 'team-payments/dev/analytics-ns';
 
@@ -197,7 +206,7 @@ const at = () => new Date().toISOString().replace(/\.\d+Z$/, 'Z');
   });
 
   it('gives every deployment its own stack, and fails one the operator stalls, with its message', async () => {
-    const accepted = await client.deploy({ team: 'team-payments', environment: 'dev', name: 'reporting-ns', resource: 'k8s-namespace', parameters: { namespaceName: 'reporting' } });
+    const accepted = await client.deploy({ team: 'team-payments', environment: 'dev', name: 'reporting-ns', resource: 'namespace-with-quota', parameters: { namespaceName: 'reporting' } });
     const ref = 'team-payments/dev/reporting-ns';
     await waitForPhase(client, accepted.id, 'Syncing');
     const applied = await scenario.applyCommitted('payments-infra', 'clusters/dev/reporting-ns');
