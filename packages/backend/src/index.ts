@@ -37,7 +37,7 @@ backend.add(import('@nestor/plugin-nestor-backend'));
 backend.add(import('@nestor/plugin-nestor-backend-module-dynamodb'));
 backend.add(import('@nestor/plugin-nestor-backend-module-crossplane'));
 backend.add(import('@nestor/plugin-nestor-backend-module-pulumi'));
-// backend.add(import('@nestor/plugin-nestor-backend-module-terraform'));
+backend.add(import('@nestor/plugin-nestor-backend-module-terraform'));
 backend.add(import('@nestor/plugin-nestor-backend-module-helm'));
 // Buffet items, a Template per item and deployments in the catalog; Nestor's scaffolder actions.
 backend.add(import('@nestor/plugin-catalog-backend-module-nestor'));
