@@ -25,6 +25,8 @@ const benchmarks: Record<string, () => Promise<BenchModule>> = {
   'catalog-api': () => import('./catalog-api/catalogApiBench'),
   graph: () => import('./graph/graphBench'),
   sse: () => import('./sse/sseBench'),
+  'deploy-throughput': () =>
+    import('./deploy-throughput/deployThroughputBench'),
 };
 
 /** The arguments of each benchmark in a full run and in a quick one. */
@@ -40,6 +42,12 @@ const PLAN: Array<{ name: string; full: string[]; quick: string[] }> = [
     name: 'sse',
     full: [],
     quick: ['--connections', '1000', '--events', '20', '--runs', '1'],
+  },
+  {
+    name: 'deploy-throughput',
+    // the coordinator's defaults, and 16 at once: whether its concurrency is what bounds the run
+    full: ['--concurrency', 'default,16'],
+    quick: ['--quick'],
   },
 ];
 
@@ -95,12 +103,6 @@ async function runAll(quick: boolean) {
     }
   }
   crossTargets(results);
-  // not built yet: said in the report rather than left out silently
-  failures.push({
-    name: 'deploy-throughput',
-    error:
-      'not written yet (1,000 POST /deploy submissions end to end on SQLite and PostgreSQL): no figure',
-  });
   const markdown = renderBenchmarksDoc({
     quick,
     startedAt,
@@ -113,7 +115,7 @@ async function runAll(quick: boolean) {
   });
   await fs.writeFile(DOC, markdown);
   console.log(`\nwrote ${DOC}`);
-  if (failures.some(f => f.name !== 'deploy-throughput')) process.exitCode = 1;
+  if (failures.length > 0) process.exitCode = 1;
 }
 
 async function run() {
