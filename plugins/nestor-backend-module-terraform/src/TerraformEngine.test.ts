@@ -186,7 +186,7 @@ describe('TerraformEngine with GitOps delivery', () => {
     const wrongSource = {
       ...object,
       spec: {
-        ...object.spec,
+        ...(object.spec as object),
         sourceRef: { kind: 'HelmRepository', name: 'x' },
       },
     };
