@@ -135,8 +135,10 @@ describe('deployment API', () => {
   });
 
   it('accepts a deployment (202), replays it for the same Idempotency-Key, and shows it only to its team', async () => {
-    const first = await post('/deploy').set('Idempotency-Key', 'k-1').send(order);
+    const first = await post('/deploy').set('Idempotency-Key', 'k-1').set('x-request-id', 'req-deploy-1').send(order);
     expect(first.status).toBe(202);
+    // the request id is kept on the revision it asked for (the coordinator's logs about it carry it)
+    expect(first.body.revisions[0].requestId).toBe('req-deploy-1');
     expect(first.body).toMatchObject({ ref: 'team-a/dev/orders-cache', phase: 'Pending', parameters: { size: 'small', replicas: 1, tier: 'standard' } });
     expect(first.headers.location).toBe(`deployments/${first.body.id}`);
 

@@ -87,7 +87,7 @@ export function createDeploymentsRoutes(options: DeploymentsRoutesOptions): Expr
     if (key !== undefined && !IDEMPOTENCY_KEY.test(key)) {
       throw new InputError('Idempotency-Key: must be 1 to 255 visible ASCII characters');
     }
-    const { deployment, replayed } = await deployments.submit({ caller, request, idempotencyKey: key });
+    const { deployment, replayed } = await deployments.submit({ caller, request, idempotencyKey: key, requestId: res.locals.requestId });
     if (replayed) res.setHeader('Idempotent-Replayed', 'true');
     res.status(202).location(`deployments/${encodeURIComponent(deployment.id)}`).json(deployment);
   });
@@ -113,14 +113,14 @@ export function createDeploymentsRoutes(options: DeploymentsRoutesOptions): Expr
     const caller = await callers.resolve(req);
     const { force } = parse(removeQuerySchema, req.query, 'query');
     const existing = await readable(caller, parse(idSchema, req.params.id, 'id'));
-    res.status(202).json(await deployments.remove({ caller, id: existing.id, force: force === 'true' }));
+    res.status(202).json(await deployments.remove({ caller, id: existing.id, force: force === 'true', requestId: res.locals.requestId }));
   });
 
   router.post('/deployments/:id/rollback', async (req, res) => {
     const caller = await callers.resolve(req);
     const body = parse(rollbackSchema, req.body ?? {}, 'request body');
     const existing = await readable(caller, parse(idSchema, req.params.id, 'id'));
-    res.status(202).json(await deployments.rollback({ caller, id: existing.id, toRevision: body.toRevision }));
+    res.status(202).json(await deployments.rollback({ caller, id: existing.id, toRevision: body.toRevision, requestId: res.locals.requestId }));
   });
 
   return router;

@@ -91,6 +91,8 @@ export const revisionSchema = z.object({
   createdAt: z.string(),
   requestedBy: z.string(),
   reason: z.string().optional(),
+  /** the `x-request-id` of the API request that asked for this revision (in its audit event and logs) */
+  requestId: z.string().optional(),
 });
 
 /** @public */

@@ -1,3 +1,4 @@
+import { LoggerService } from '@backstage/backend-plugin-api';
 import {
   Artifact,
   Condition,
@@ -33,6 +34,12 @@ export interface EngineRenderContext {
    * (a generated Helm chart, a Terraform root module) need it.
    */
   gitops?: EngineGitopsLocation;
+  /**
+   * A logger whose every line carries the deployment's `deploymentRef`,
+   * `deploymentId`, `revision` and, when an API request asked for the
+   * revision, its `requestId`. Engines log through it.
+   */
+  logger?: LoggerService;
 }
 
 /** The Git location of one deployment's artifacts. @public */

@@ -5,6 +5,7 @@ import { DeploymentPhase } from '@nestor/plugin-nestor-common';
 import { DeploymentStore } from '@nestor/plugin-nestor-node';
 import { DeploymentRunner } from './DeploymentRunner';
 import { WORKABLE_PHASES } from './DeploymentPhaseMachine';
+import { deploymentLogFields } from './deploymentLogFields';
 import { withSpan } from '../../observability/withSpan';
 
 /** Options of {@link Coordinator.create}. @public */
@@ -129,7 +130,7 @@ export class Coordinator {
         ok => {
           if (!ok) lost = true;
         },
-        error => this.#o.logger.warn(`Could not renew the lease of deployment ${id}: ${error}`),
+        error => this.#o.logger.warn(`Could not renew the lease of deployment ${id}: ${error}`, { deploymentId: id }),
       );
     }, Math.max(50, Math.floor(this.#o.leaseMs / 3)));
     // no renewal may land after the lease is released or shortened
@@ -146,7 +147,7 @@ export class Coordinator {
           return;
         }
         if (lost) {
-          this.#o.logger.warn(`Lost the lease of ${deployment.ref}; another replica has it`);
+          this.#o.logger.child(deploymentLogFields(deployment)).warn(`Lost the lease of ${deployment.ref}; another replica has it`);
           return;
         }
         const outcome = await withSpan(
@@ -178,7 +179,7 @@ export class Coordinator {
         }
       }
     } catch (error) {
-      this.#o.logger.error(`Coordinator step of deployment ${id} failed unexpectedly: ${error}`);
+      this.#o.logger.error(`Coordinator step of deployment ${id} failed unexpectedly: ${error}`, { deploymentId: id });
       await settle();
       await this.#o.store.acquireLease(id, this.owner, this.#o.pollIntervalMs * 5).catch(() => undefined);
     } finally {

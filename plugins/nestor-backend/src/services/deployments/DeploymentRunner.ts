@@ -12,6 +12,7 @@ import { classifyError } from './classifyError';
 import { computeBackoff } from './computeBackoff';
 import { DeploymentHooks } from './DeploymentHooks';
 import { deploymentEvents } from './deploymentEvents';
+import { deploymentLogFields } from './deploymentLogFields';
 import { deploymentNamespace } from './deploymentNamespace';
 import { PhaseChange, RUNNING_PHASES, mergeConditions, transitionDeployment, withoutConditions } from './DeploymentPhaseMachine';
 import { isRollbackRevision } from './rollbackRevision';
@@ -256,7 +257,7 @@ export class DeploymentRunner {
     const attempt = d.attempts + 1;
     if (transient && attempt < this.#o.maxAttempts) {
       const wait = computeBackoff(attempt, this.#o.backoffMs);
-      this.#o.logger.warn(`${d.ref}: ${d.phase} failed (attempt ${attempt} of ${this.#o.maxAttempts}), retrying in ${wait} ms: ${message}`);
+      this.#log(d).warn(`${d.ref}: ${d.phase} failed (attempt ${attempt} of ${this.#o.maxAttempts}), retrying in ${wait} ms: ${message}`);
       try {
         await this.#save(d, x => ({
           ...x,
@@ -269,7 +270,7 @@ export class DeploymentRunner {
       }
       return { next: 'later', afterMs: wait };
     }
-    this.#o.logger.warn(`${d.ref}: ${d.phase} failed${transient ? ` after ${attempt} attempts` : ''}: ${message}`);
+    this.#log(d).warn(`${d.ref}: ${d.phase} failed${transient ? ` after ${attempt} attempts` : ''}: ${message}`);
     try {
       return await this.#fail(d, transient ? 'RetriesExhausted' : reason, transient ? `${message} (gave up after ${attempt} attempts)` : message);
     } catch (failError) {
@@ -289,7 +290,7 @@ export class DeploymentRunner {
   ): Promise<StepOutcome> {
     const wait = Math.max(this.#o.backoffMs, unavailable.retryAfterMs ?? 0);
     const message = `${d.phase}: ${describeDependency(unavailable.dependency)} is unavailable, waiting for it: ${String((error as Error)?.message ?? error)}`;
-    this.#o.logger.warn(`${d.ref}: ${message}; next try in ${wait} ms`);
+    this.#log(d).warn(`${d.ref}: ${message}; next try in ${wait} ms`);
     try {
       await this.#setConditions(d, [condition('Retrying', 'True', 'DependencyUnavailable', message)]);
     } catch (saveError) {
@@ -319,6 +320,7 @@ export class DeploymentRunner {
     // the mutation comes last, so it may set what a transition resets (the attempts of a failure)
     const next = mutate(transitionDeployment({ ...d, conditions: withoutConditions(d.conditions, ['Retrying']) }, to, change));
     const saved = await this.#o.store.deployments.update(next, d.version);
+    this.#log(saved).info(`${d.ref}: ${d.phase} → ${to} (${change.reason}${change.message ? `: ${change.message}` : ''})`);
     await this.#publish([...extraEvents, ...deploymentEvents.phase(d.phase, saved)]);
     await this.#o.hooks?.onChanged?.(saved);
     return saved;
@@ -341,6 +343,11 @@ export class DeploymentRunner {
     } catch (error) {
       this.#o.logger.error(`Could not publish ${events.map(e => `${e.type} ${e.ref}`).join(', ')}: ${error}`);
     }
+  }
+
+  /** A logger whose lines carry the deployment's ref, id, revision and request id. */
+  #log(d: Deployment): LoggerService {
+    return this.#o.logger.child(deploymentLogFields(d));
   }
 
   async #definition(d: Deployment): Promise<ResourceDefinition | undefined> {
@@ -374,6 +381,7 @@ export class DeploymentRunner {
       dependencyOutputs: Object.fromEntries(dependencies.map(x => [x.ref, x.outputs])),
       namespace: deploymentNamespace(d.team, d.environment),
       ...(target ? { gitops: this.#o.delivery.location(target, d) } : {}),
+      logger: this.#log(d).child({ engine: d.engine }),
     };
   }
 }

@@ -14,6 +14,7 @@ import { ParameterDefaults } from './ParameterDefaults';
 import { transitionDeployment } from './DeploymentPhaseMachine';
 import { DeploymentHooks } from './DeploymentHooks';
 import { rollbackReason } from './rollbackRevision';
+import { deploymentLogFields } from './deploymentLogFields';
 
 /** Options of {@link DeploymentService.create}. @public */
 export interface DeploymentServiceOptions {
@@ -56,10 +57,16 @@ export class DeploymentService {
    * (`created: false`); the same key with another request is a ConflictError.
    * A request for the ref of a Ready, Failed or RolledBack deployment updates
    * it: a new revision, delivered again (`created: false`); one in progress
-   * is a ConflictError.
+   * is a ConflictError. `requestId` (the API request's `x-request-id`) is
+   * kept on the new revision, so the coordinator's logs about it carry it.
    */
-  async submit(options: { caller: Caller; request: DeploymentRequest; idempotencyKey?: string }): Promise<{ deployment: Deployment; created: boolean; replayed: boolean }> {
-    const { caller, request, idempotencyKey } = options;
+  async submit(options: {
+    caller: Caller;
+    request: DeploymentRequest;
+    idempotencyKey?: string;
+    requestId?: string;
+  }): Promise<{ deployment: Deployment; created: boolean; replayed: boolean }> {
+    const { caller, request, idempotencyKey, requestId } = options;
     const ref = formatDeploymentRef(request);
     const definition = await this.#options.resolveDefinition(request.resource, request.version);
     if (typeof definition === 'string') {
@@ -83,7 +90,7 @@ export class DeploymentService {
     const release = await this.#options.admission.admit(context);
     if (existing) {
       try {
-        return { deployment: await this.#update(existing, caller, request, definition), created: false, replayed: false };
+        return { deployment: await this.#update(existing, caller, request, definition, requestId), created: false, replayed: false };
       } finally {
         await release();
       }
@@ -99,6 +106,7 @@ export class DeploymentService {
       createdAt: now,
       requestedBy: caller.principal,
       reason: 'Submitted',
+      ...(requestId ? { requestId } : {}),
     };
     let result;
     try {
@@ -138,6 +146,7 @@ export class DeploymentService {
       await release();
       return { ...result, replayed: true };
     }
+    this.#log(result.deployment).info(`Deployment ${ref} submitted by ${caller.principal}`);
     await this.#publish(deploymentEvents.created(result.deployment));
     await this.#options.hooks?.onChanged?.(result.deployment);
     this.#options.onWork?.();
@@ -145,7 +154,7 @@ export class DeploymentService {
   }
 
   /** A new revision of a deployment (same ref): new parameters or definition version, delivered again. */
-  async #update(existing: Deployment, caller: Caller, request: DeploymentRequest, definition: ResourceDefinition): Promise<Deployment> {
+  async #update(existing: Deployment, caller: Caller, request: DeploymentRequest, definition: ResourceDefinition, requestId?: string): Promise<Deployment> {
     const parameters = this.#defaults.apply(definition, request.parameters);
     const number = Math.max(...existing.revisions.map(r => r.revision)) + 1;
     const next = transitionDeployment(
@@ -161,6 +170,7 @@ export class DeploymentService {
             createdAt: new Date().toISOString(),
             requestedBy: caller.principal,
             reason: 'Updated',
+            ...(requestId ? { requestId } : {}),
           },
         ],
         currentRevision: number,
@@ -176,6 +186,7 @@ export class DeploymentService {
     );
     const written = await this.#write(next, existing.version);
     if (!written) throw new ConflictError(`Deployment ${existing.ref} changed while it was being updated; try again`);
+    this.#log(written).info(`Deployment ${written.ref} updated to revision ${number} by ${caller.principal}`);
     await this.#publish(deploymentEvents.phase(existing.phase, written));
     await this.#options.hooks?.onChanged?.(written);
     this.#options.onWork?.();
@@ -195,7 +206,7 @@ export class DeploymentService {
    * failure that delivered nothing); otherwise it goes to `Deleting` and the
    * coordinator removes what was delivered.
    */
-  async remove(options: { caller: Caller; id: string; force?: boolean }): Promise<Deployment> {
+  async remove(options: { caller: Caller; id: string; force?: boolean; requestId?: string }): Promise<Deployment> {
     const { caller } = options;
     for (;;) {
       const deployment = await this.get(options.id);
@@ -218,6 +229,7 @@ export class DeploymentService {
       }
       const written = await this.#write(next, deployment.version);
       if (!written) continue;
+      this.#log(written, options.requestId).info(`Deployment ${written.ref} ${written.phase === 'Deleting' ? 'is being torn down' : written.phase.toLowerCase()} at the request of ${caller.principal}`);
       await this.#publish(deploymentEvents.phase(deployment.phase, written));
       await this.#options.hooks?.onChanged?.(written);
       if (written.phase === 'Cancelled' || written.phase === 'Deleted') await this.#options.hooks?.onRemoved?.(written);
@@ -231,7 +243,7 @@ export class DeploymentService {
    * revision with its definition version, parameters and rendered artifacts,
    * which the coordinator delivers again and ends in `RolledBack`.
    */
-  async rollback(options: { caller: Caller; id: string; toRevision?: number }): Promise<Deployment> {
+  async rollback(options: { caller: Caller; id: string; toRevision?: number; requestId?: string }): Promise<Deployment> {
     const { caller } = options;
     for (;;) {
       const deployment = await this.get(options.id);
@@ -260,6 +272,7 @@ export class DeploymentService {
         createdAt: new Date().toISOString(),
         requestedBy: caller.principal,
         reason: rollbackReason(targetNumber),
+        ...(options.requestId ? { requestId: options.requestId } : {}),
       };
       const next = transitionDeployment(
         {
@@ -276,11 +289,17 @@ export class DeploymentService {
       );
       const written = await this.#write(next, deployment.version);
       if (!written) continue;
+      this.#log(written).info(`Deployment ${written.ref} rolling back to revision ${targetNumber} (as revision ${number}) at the request of ${caller.principal}`);
       await this.#publish(deploymentEvents.phase(deployment.phase, written));
       await this.#options.hooks?.onChanged?.(written);
       this.#options.onWork?.();
       return written;
     }
+  }
+
+  /** A logger for lines about a deployment (a request's own id wins over its revision's). */
+  #log(deployment: Deployment, requestId?: string): LoggerService {
+    return this.#options.logger.child({ ...deploymentLogFields(deployment), ...(requestId ? { requestId } : {}) });
   }
 
   /** Writes, or undefined when the deployment changed meanwhile (the caller retries). */

@@ -44,6 +44,7 @@ export class TestEngine implements DeploymentEngine {
       throw new TransientEngineError('the engine backend is unavailable (503)');
     }
     this.renders.push(context.deployment.ref);
+    context.logger?.info(`rendering ${context.deployment.ref}`);
     const { deployment, parameters, namespace } = context;
     return {
       artifacts: [

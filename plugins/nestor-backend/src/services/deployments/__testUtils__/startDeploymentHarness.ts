@@ -1,6 +1,7 @@
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { LoggerService } from '@backstage/backend-plugin-api';
 import { TestDatabaseId, TestDatabases, mockCredentials, mockServices } from '@backstage/backend-test-utils';
 import { DeploymentRequestInput, NestorEvent, ResourceDefinition, TeamConfigInput, deploymentRequestSchema, teamConfigSchema } from '@nestor/plugin-nestor-common';
 import { DeploymentEngine } from '@nestor/plugin-nestor-node';
@@ -95,13 +96,15 @@ export async function startDeploymentHarness(options: {
   clusters?: KubernetesClusterConfig[];
   /** the circuit breakers Git and Kubernetes calls go through (a default set otherwise) */
   breakers?: CircuitBreakers;
+  /** the logger of the service, runner and coordinators (silent otherwise) */
+  logger?: LoggerService;
 }): Promise<DeploymentHarness> {
   const knex = await options.databases.init(options.databaseId);
   const store = await DatabaseNestorStore.create({ database: { getClient: async () => knex } });
   const git = await GitHttpServer.start();
   const repo = await git.createRepo(options.repoName ?? 'infra');
   const workDir = await fs.mkdtemp(path.join(os.tmpdir(), 'nestor-deployments-'));
-  const logger = mockServices.rootLogger({ level: 'none' });
+  const logger = options.logger ?? mockServices.rootLogger({ level: 'none' });
   const engine = (options.engine as TestEngine | undefined) ?? new TestEngine();
 
   await store.catalog.applyChanges(
