@@ -1,8 +1,8 @@
 import { ResourceDefinition, resourceDefinitionSchema } from '@nestor/plugin-nestor-common';
 
-/** An item served by an upstream chart, with values per environment and parameter references. */
-export function upstreamChartDefinition(): ResourceDefinition {
-  return resourceDefinitionSchema.parse({
+/** An item served by an upstream chart, with values per environment and parameter references; the document as a buffet file holds it. */
+export function upstreamChartDocument() {
+  return {
     apiVersion: 'nestor.io/v1alpha1',
     kind: 'ResourceDefinition',
     metadata: { name: 'web-service', owner: 'team-platform', description: 'A web service' },
@@ -30,12 +30,12 @@ export function upstreamChartDefinition(): ResourceDefinition {
         outputValues: { url: 'http://${release}-podinfo.${namespace}.svc:9898' },
       },
     },
-  });
+  };
 }
 
-/** An item without an upstream chart: Nestor generates a wrapper chart from its templates. */
-export function wrapperChartDefinition(): ResourceDefinition {
-  return resourceDefinitionSchema.parse({
+/** An item without an upstream chart: Nestor generates a wrapper chart from its templates; the document as a buffet file holds it. */
+export function wrapperChartDocument() {
+  return {
     apiVersion: 'nestor.io/v1alpha1',
     kind: 'ResourceDefinition',
     metadata: { name: 'static-site', owner: 'team-platform', description: 'A static site served by nginx' },
@@ -89,5 +89,15 @@ export function wrapperChartDefinition(): ResourceDefinition {
         },
       },
     },
-  });
+  };
+}
+
+/** {@link upstreamChartDocument}, parsed. */
+export function upstreamChartDefinition(): ResourceDefinition {
+  return resourceDefinitionSchema.parse(upstreamChartDocument());
+}
+
+/** {@link wrapperChartDocument}, parsed. */
+export function wrapperChartDefinition(): ResourceDefinition {
+  return resourceDefinitionSchema.parse(wrapperChartDocument());
 }
