@@ -27,7 +27,8 @@ export interface ArgoCdTestApplication {
 export class ArgoCdTestServer {
   readonly url: string;
   readonly apps = new Map<string, ArgoCdTestApplication>();
-  readonly requests: Array<{ method: string; path: string; status: number; body?: unknown }> = [];
+  /** every request answered, with its headers (e.g. the W3C `traceparent` a client sent) */
+  readonly requests: Array<{ method: string; path: string; status: number; body?: unknown; headers: http.IncomingHttpHeaders }> = [];
   /** statuses to answer the next requests with (e.g. 503) */
   readonly failNext: number[] = [];
   /** when set, a sync ends Synced/Healthy at once */
@@ -62,7 +63,7 @@ export class ArgoCdTestServer {
           answer = { status: 400, body: { error: String(error), code: 3, message: String(error) } };
         }
         if (answer.status === 200 && answer.definition) this.onResponse?.(answer.definition, answer.body);
-        this.requests.push({ method: req.method ?? 'GET', path: url.pathname, status: answer.status, body: raw ? JSON.parse(raw) : undefined });
+        this.requests.push({ method: req.method ?? 'GET', path: url.pathname, status: answer.status, body: raw ? JSON.parse(raw) : undefined, headers: req.headers });
         res.writeHead(answer.status, { 'content-type': 'application/json' });
         res.end(JSON.stringify(answer.body));
       });

@@ -45,8 +45,11 @@ export async function withSpan<T>(
 
 /**
  * Adds the W3C trace context of the active span (`traceparent`,
- * `tracestate`) to outgoing HTTP headers, for Argo CD, Git hosts and
- * Kubernetes calls.
+ * `tracestate`) to outgoing HTTP headers: the Argo CD client and the
+ * isomorphic-git calls (GitOps fetch and push, `ls-remote`) send it. Calls
+ * made by the git command line and by `@kubernetes/client-node` have spans
+ * but do not carry the header. Needs a propagator registered (the Node SDK
+ * of `instrumentation.js` registers W3C's); without one it adds nothing.
  * @internal
  */
 export function withTraceHeaders(
