@@ -39,6 +39,21 @@ export interface Config {
         timeout?: HumanDuration;
         initialDelay?: HumanDuration;
       };
+      /**
+       * Limits that keep one hostile file from stalling a sync or exhausting
+       * memory; a file or document beyond one is reported as a file error
+       * (path, line, reason) and the last good version of its items is kept.
+       */
+      limits?: {
+        /** Largest YAML file read, in bytes. Default 1048576 (1 MiB). */
+        maxFileBytes?: number;
+        /** Most documents in one file. Default 1000. */
+        maxDocuments?: number;
+        /** Aliases resolved per document (alias bombs); 0 allows none. Default 100. */
+        maxAliasCount?: number;
+        /** Deepest nesting of collections in one document. Default 64. */
+        maxDepth?: number;
+      };
     };
     /** Which teams a service principal (a processor's token subject) acts for. */
     serviceAccess?: Array<{

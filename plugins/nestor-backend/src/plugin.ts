@@ -144,6 +144,7 @@ export const nestorPlugin = createBackendPlugin({
         const catalogSync = await CatalogSyncService.fromConfig({
           config,
           sources: nestorConfig.sources,
+          limits: nestorConfig.sync.limits,
           store,
           events: publisher,
           metrics: nestorMetrics,

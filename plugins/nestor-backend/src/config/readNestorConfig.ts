@@ -1,5 +1,6 @@
 import { Config } from '@backstage/config';
 import { z } from 'zod';
+import { DEFAULT_PARSE_LIMITS } from '../services/catalog/parsing/parseSourceFile';
 
 const durationSchema = z
   .object({
@@ -56,9 +57,18 @@ const nestorConfigSchema = z
           })
           .strict()
           .default({ frequency: { minutes: 5 }, timeout: { minutes: 3 } }),
+        limits: z
+          .object({
+            maxFileBytes: z.number().int().positive().default(DEFAULT_PARSE_LIMITS.maxFileBytes),
+            maxDocuments: z.number().int().positive().default(DEFAULT_PARSE_LIMITS.maxDocuments),
+            maxAliasCount: z.number().int().nonnegative().default(DEFAULT_PARSE_LIMITS.maxAliasCount),
+            maxDepth: z.number().int().positive().default(DEFAULT_PARSE_LIMITS.maxDepth),
+          })
+          .strict()
+          .default(DEFAULT_PARSE_LIMITS),
       })
       .strict()
-      .default({ schedule: { frequency: { minutes: 5 }, timeout: { minutes: 3 } } }),
+      .default({ schedule: { frequency: { minutes: 5 }, timeout: { minutes: 3 } }, limits: DEFAULT_PARSE_LIMITS }),
     serviceAccess: z
       .array(z.object({ subject: z.string().min(1), teams: z.array(z.string().min(1)).min(1) }).strict())
       .default([]),

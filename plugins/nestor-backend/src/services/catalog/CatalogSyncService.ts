@@ -8,7 +8,7 @@ import { NestorStore } from '@nestor/plugin-nestor-node';
 import { NestorSourceConfig } from '../../config/readNestorConfig';
 import { NestorEventPublisher } from '../events/types';
 import { PolicySetValidator } from '../policies/types';
-import { ParseLimits } from './parsing/parseSourceFile';
+import { DEFAULT_PARSE_LIMITS, ParseLimits } from './parsing/parseSourceFile';
 import { CliGitClient } from './sources/CliGitClient';
 import { GitCredentialsResolver } from './sources/GitCredentialsResolver';
 import { GitSourceReader } from './sources/GitSourceReader';
@@ -22,7 +22,6 @@ import { NestorMetrics } from '../../observability/NestorMetrics';
 import { withSpan } from '../../observability/withSpan';
 import { CircuitBreakers } from '../resilience/CircuitBreakers';
 
-const DEFAULT_LIMITS: ParseLimits = { maxFileBytes: 1024 * 1024, maxDocuments: 1000, maxAliasCount: 100 };
 const TRIGGER_RETRY_MS = 1000;
 
 /** A source with the reader that fetches it. @public */
@@ -114,7 +113,7 @@ export class CatalogSyncService {
 
   private constructor(options: CatalogSyncServiceOptions) {
     this.#options = options;
-    this.#limits = { ...DEFAULT_LIMITS, ...options.limits };
+    this.#limits = { ...DEFAULT_PARSE_LIMITS, ...options.limits };
     for (const source of options.sources) this.#sources.set(source.config.id, source);
   }
 

@@ -58,6 +58,72 @@ describe('parseSourceFile', () => {
     expect(parseSourceFile('x.yaml', Buffer.from([0x61, 0x00, 0x62])).errors[0].message).toMatch(/not a text file/);
   });
 
+  it('refuses text that is not UTF-8, naming the line and column of the first bad byte', () => {
+    const latin1 = Buffer.concat([Buffer.from('a: 1\nname: caf'), Buffer.from([0xe9]), Buffer.from('\n')]);
+    expect(parseSourceFile('x.yaml', latin1).errors).toEqual([
+      { path: 'x.yaml', line: 2, message: 'not UTF-8 text: byte 0xE9 at line 2, column 10 (files must be UTF-8)' },
+    ]);
+    // an overlong encoding of "/" and an encoded UTF-16 surrogate are not UTF-8 either
+    expect(parseSourceFile('x.yaml', Buffer.from([0x61, 0x3a, 0x20, 0xc0, 0xaf])).errors[0].message).toMatch(/byte 0xC0 at line 1, column 4/);
+    expect(parseSourceFile('x.yaml', Buffer.from([0x61, 0x3a, 0x20, 0xed, 0xa0, 0x80])).errors[0].message).toMatch(/byte 0xED/);
+    // a byte order mark and multi-byte characters are fine (the mark used to hide the whole document)
+    const bom = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('name: café ☕ 𝄞\n')]);
+    expect(parseSourceFile('x.yaml', bom)).toMatchObject({ errors: [], documents: [{ value: { name: 'café ☕ 𝄞' } }] });
+  });
+
+  it('refuses a file with more document starts than the limit before parsing it, naming the first one over', () => {
+    const text = Array.from({ length: 5000 }, (_, i) => `---\na${i}: 1`).join('\n');
+    expect(parseSourceFile('many.yaml', text, { maxDocuments: 1000 }).errors).toEqual([
+      { path: 'many.yaml', line: 2001, message: 'file has more than 1000 documents (the limit); document 1001 starts here' },
+    ]);
+  });
+
+  describe('nesting', () => {
+    const flow = (depth: number) => `a: ${'['.repeat(depth)}${']'.repeat(depth)}\n`;
+
+    it('keeps documents up to the depth limit and refuses deeper ones, with a line', () => {
+      // the top-level mapping is level 1
+      expect(parseSourceFile('x.yaml', flow(9), { maxDepth: 10 }).errors).toEqual([]);
+      expect(parseSourceFile('x.yaml', flow(10), { maxDepth: 10 }).errors).toEqual([
+        { path: 'x.yaml', line: 1, message: 'YAML error in document 1: collections nested deeper than the limit of 10 levels' },
+      ]);
+      const indented = ['a:', ...Array.from({ length: 12 }, (_, i) => `${' '.repeat(i + 1)}k${i}:`), `${' '.repeat(13)}v`].join('\n');
+      expect(parseSourceFile('x.yaml', indented, { maxDepth: 10 }).errors).toEqual([
+        { path: 'x.yaml', line: 11, message: 'YAML error in document 1: collections nested deeper than the limit of 10 levels' },
+      ]);
+    });
+
+    it('refuses half a million levels of flow or compact nesting without building them', () => {
+      const limit = 1024 * 1024 + 16;
+      const deepFlow = parseSourceFile('x.yaml', flow(500_000), { maxFileBytes: limit });
+      expect(deepFlow.errors[0].message).toBe('YAML error: collections nested deeper than the limit of 64 levels');
+      const compact = parseSourceFile('x.yaml', `a:\n${'- '.repeat(500_000)}x\n`, { maxFileBytes: limit });
+      expect(compact.errors).toEqual([{ path: 'x.yaml', line: 2, message: 'YAML error: collections nested deeper than the limit of 64 levels' }]);
+    });
+
+    it('does not count brackets or dashes inside scalars and comments', () => {
+      const text = `a: "${'['.repeat(100)}"\nb: |\n  ${'- '.repeat(100)}\n# ${'{'.repeat(100)}\nc: x${'['.repeat(100)}\n`;
+      expect(parseSourceFile('x.yaml', `${text}d: &anchor 1\n`).errors).toEqual([]);
+    });
+
+    it('refuses aliases that nest what they point at beyond the limit', () => {
+      const text = `a: &a ${'['.repeat(8)}${']'.repeat(8)}\nb: ${'['.repeat(8)}*a${']'.repeat(8)}\n`;
+      expect(parseSourceFile('x.yaml', text, { maxDepth: 12 }).errors).toEqual([
+        { path: 'x.yaml', line: 1, message: 'document 1 cannot be read: once its aliases are resolved, collections nested deeper than the limit of 12 levels' },
+      ]);
+    });
+  });
+
+  it('finds a duplicate key in a mapping of 40,000 keys read by the thorough parser', () => {
+    const keys = Array.from({ length: 40_000 }, (_, i) => `k${i}: v`);
+    const text = ['anchor: &a x', ...keys, 'k123: again', ''].join('\n');
+    expect(parseSourceFile('x.yaml', text).errors).toEqual([
+      { path: 'x.yaml', line: 40_002, message: 'YAML error in document 1: Map keys must be unique ("k123" is repeated)' },
+    ]);
+    // keys of different types do not clash, as in the yaml package
+    expect(parseSourceFile('x.yaml', 'a: &a 1\n1: x\n"1": y\n').documents[0].value).toEqual({ a: 1, 1: 'y' });
+  });
+
   it('skips documents that hold only comments', () => {
     const { documents, errors } = parseSourceFile('x.yaml', 'a: 1\n---\n# nothing here\n---\n');
     expect(errors).toEqual([]);

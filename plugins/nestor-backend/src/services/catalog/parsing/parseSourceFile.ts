@@ -1,8 +1,13 @@
 import { SourceFileError } from '@nestor/plugin-nestor-common';
 import { Document, isAlias, isMap, isScalar, isSeq, LineCounter, Node, parseAllDocuments } from 'yaml';
+import { checkDocumentNodes, nestingBeyond, nestsDeeperThan } from './documentLimits';
 import { hasAnchors, parseWithJsYaml } from './parseWithJsYaml';
+import { countDocumentStarts, findNonText } from './textChecks';
 
-/** Limits that keep one hostile file from exhausting the backend. @public */
+/**
+ * Limits that keep one hostile file from exhausting the backend
+ * (`nestor.sync.limits`). @public
+ */
 export interface ParseLimits {
   /** default 1 MiB */
   maxFileBytes: number;
@@ -10,9 +15,12 @@ export interface ParseLimits {
   maxDocuments: number;
   /** aliases resolved per document (alias bombs); default 100 */
   maxAliasCount: number;
+  /** collections nested in one document; default 64 */
+  maxDepth: number;
 }
 
-const DEFAULT_LIMITS: ParseLimits = { maxFileBytes: 1024 * 1024, maxDocuments: 1000, maxAliasCount: 100 };
+/** The limits of a sync that sets none. @public */
+export const DEFAULT_PARSE_LIMITS: ParseLimits = { maxFileBytes: 1024 * 1024, maxDocuments: 1000, maxAliasCount: 100, maxDepth: 64 };
 
 /** One YAML document of a file, with where it starts. @public */
 export interface ParsedDocument {
@@ -41,22 +49,47 @@ export interface ParsedSourceFile {
  * else, and field lines for validation errors, come from the `yaml` package,
  * which is exact but about 15 times slower: a full sync of 10,000 files
  * spends most of its time here otherwise.
+ *
+ * Hostile files cost bounded time and memory ({@link ParseLimits}): a file
+ * over `maxFileBytes`, a binary file (NUL bytes), one that is not UTF-8 (the
+ * line and column of the first bad byte) or one with more document starts
+ * than `maxDocuments` is refused before any parsing; then each document with
+ * duplicate keys, collections nested deeper than `maxDepth` or aliases that
+ * resolve to more than `maxAliasCount` nodes (alias bombs) is refused with
+ * its line, and the others are kept.
  * @public
  */
 export function parseSourceFile(path: string, content: Buffer | string, limits: Partial<ParseLimits> = {}): ParsedSourceFile {
-  const { maxFileBytes, maxDocuments, maxAliasCount } = { ...DEFAULT_LIMITS, ...limits };
+  const { maxFileBytes, maxDocuments, maxAliasCount, maxDepth } = { ...DEFAULT_PARSE_LIMITS, ...limits };
   const size = typeof content === 'string' ? Buffer.byteLength(content) : content.length;
   if (size > maxFileBytes) {
     return { documents: [], errors: [{ path, message: `file is ${size} bytes, more than the limit of ${maxFileBytes}` }] };
   }
-  const text = typeof content === 'string' ? content : content.toString('utf8');
-  if (text.includes('\0')) {
-    return { documents: [], errors: [{ path, message: 'not a text file (contains NUL bytes)' }] };
+  const bytes = typeof content === 'string' ? Buffer.from(content, 'utf8') : content;
+  const nonText = findNonText(bytes);
+  if (nonText) return { documents: [], errors: [{ path, line: nonText.position.line, message: nonText.message }] };
+  // a byte order mark (which some editors write) is not content: with it, the fast path saw no document at all
+  const text = (typeof content === 'string' ? content : content.toString('utf8')).replace(/^\uFEFF/, '');
+  // a file of very many tiny documents costs far more to parse than its size suggests: count them first
+  const starts = countDocumentStarts(text, maxDocuments + 1);
+  if (starts.count > maxDocuments) {
+    return {
+      documents: [],
+      errors: [{ path, line: starts.line, message: `file has more than ${maxDocuments} documents (the limit); document ${maxDocuments + 1} starts here` }],
+    };
   }
 
-  const thorough = () => parseWithYaml(path, text, maxDocuments, maxAliasCount);
+  const thorough = () => parseWithYaml(path, text, { maxDocuments, maxAliasCount, maxDepth });
   const fast = hasAnchors(text) ? undefined : parseWithJsYaml(text, { maxDocuments, fieldLines: thorough });
-  return fast ? { documents: fast, errors: [] } : thorough();
+  if (!fast) return thorough();
+  const deepDocument = fast.find(d => nestsDeeperThan(d.value, maxDepth));
+  // the thorough parser names the line of the nesting
+  return deepDocument ? thorough() : { documents: fast, errors: [] };
+}
+
+/** A stack overflow in the parser: only nesting far beyond any limit causes it. */
+function isStackOverflow(error: unknown): boolean {
+  return error instanceof RangeError || /Maximum call stack size exceeded/.test(String((error as Error)?.message ?? error));
 }
 
 /**
@@ -65,10 +98,19 @@ export function parseSourceFile(path: string, content: Buffer | string, limits: 
  * js-yaml, so it reads the files the fast path cannot (errors, anchors) and
  * gives field lines when a document fails validation.
  */
-function parseWithYaml(path: string, text: string, maxDocuments: number, maxAliasCount: number): ParsedSourceFile {
+function parseWithYaml(
+  path: string,
+  text: string,
+  limits: Pick<ParseLimits, 'maxDocuments' | 'maxAliasCount' | 'maxDepth'>,
+): ParsedSourceFile {
+  const { maxDocuments, maxAliasCount, maxDepth } = limits;
+  const tooDeep = `collections nested deeper than the limit of ${maxDepth} levels`;
+  const deep = nestingBeyond(text, maxDepth);
+  if (deep) return { documents: [], errors: [{ path, line: deep.line, message: `YAML error: ${tooDeep}` }] };
   const lineCounter = new LineCounter();
   const lineAt = (offset: number) => lineCounter.linePos(offset).line;
-  const docs = parseAllDocuments(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  // duplicate keys are found by checkDocumentNodes: the package's own check is quadratic in the keys of a mapping
+  const docs = parseAllDocuments(text, { lineCounter, prettyErrors: false, uniqueKeys: false });
   if (!Array.isArray(docs)) return { documents: [], errors: [] };
   if (docs.length > maxDocuments) {
     return { documents: [], errors: [{ path, line: 1, message: `file has ${docs.length} documents, more than the limit of ${maxDocuments}` }] };
@@ -83,18 +125,30 @@ function parseWithYaml(path: string, text: string, maxDocuments: number, maxAlia
       // the first error is the cause; the ones after it mostly follow from it
       const [error] = doc.errors;
       const more = doc.errors.length > 1 ? ` (and ${doc.errors.length - 1} more)` : '';
+      const reason = isStackOverflow(error.message) ? tooDeep : `${firstLine(error.message)}${more}`;
       errors.push({
         path,
         line: error.linePos?.[0].line ?? lineAt(error.pos[0]),
-        message: `YAML syntax error in document ${index + 1}: ${firstLine(error.message)}${more}`,
+        message: `YAML syntax error in document ${index + 1}: ${reason}`,
       });
+      return;
+    }
+    const problem = checkDocumentNodes(doc, maxDepth);
+    if (problem) {
+      errors.push({ path, line: lineAt(problem.offset), message: `YAML error in document ${index + 1}: ${problem.message}` });
       return;
     }
     let value: unknown;
     try {
       value = doc.toJS({ maxAliasCount });
     } catch (error) {
-      errors.push({ path, line, message: `document ${index + 1} cannot be read: ${(error as Error).message}` });
+      const reason = isStackOverflow(error) ? tooDeep : (error as Error).message;
+      errors.push({ path, line, message: `document ${index + 1} cannot be read: ${reason}` });
+      return;
+    }
+    // aliases can nest what they point at deeper still
+    if (nestsDeeperThan(value, maxDepth)) {
+      errors.push({ path, line, message: `document ${index + 1} cannot be read: once its aliases are resolved, ${tooDeep}` });
       return;
     }
     // a document of only comments, e.g. after a trailing `---`
