@@ -10,6 +10,8 @@ import { NestorClient } from '@nestor/plugin-nestor-common';
 import { ownershipUserInfoServiceFactory } from '../backstage/ownershipUserInfoServiceFactory';
 import { EngineScenario } from './EngineScenario';
 
+type RootConfigData = NonNullable<Parameters<typeof mockServices.rootConfig.factory>[0]>['data'];
+
 /** Options of {@link startNestorTestBackend}. @public */
 export interface NestorTestBackendOptions {
   /**
@@ -63,24 +65,21 @@ export async function startNestorTestBackend(
   };
   const defaultUser = Object.keys(users)[0];
   const extra = options.config ?? {};
+  // the config is JSON: what the scenario and the options hold is plain data
+  const data = {
+    ...extra,
+    backend: {
+      workingDirectory: scenario.tempDir('nestor-backend-'),
+      database: { client: 'better-sqlite3', connection: ':memory:' },
+      ...(extra.backend as object | undefined),
+    },
+    nestor: { ...scenario.nestorConfig(options.nestor), ...(extra.nestor as object | undefined) },
+  } as unknown as RootConfigData;
   const backend = await startTestBackend({
     features: [
       mockServices.permissions.factory(),
       ownershipUserInfoServiceFactory(users),
-      mockServices.rootConfig.factory({
-        data: {
-          ...extra,
-          backend: {
-            workingDirectory: scenario.tempDir('nestor-backend-'),
-            database: { client: 'better-sqlite3', connection: ':memory:' },
-            ...(extra.backend as object | undefined),
-          },
-          nestor: {
-            ...scenario.nestorConfig(options.nestor),
-            ...(extra.nestor as object | undefined),
-          },
-        },
-      }),
+      mockServices.rootConfig.factory({ data }),
       ...options.features,
     ],
   });

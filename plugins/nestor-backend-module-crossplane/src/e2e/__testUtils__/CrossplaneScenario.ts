@@ -2,7 +2,6 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { KubernetesObject } from '@nestor/plugin-nestor-node';
 import { EngineScenario } from '@nestor/test-utils';
-import YAML from 'yaml';
 import { crdsForXrd } from '../../__fixtures__/crdsForXrd';
 
 const FIXTURES = path.resolve(__dirname, '../../__fixtures__');
