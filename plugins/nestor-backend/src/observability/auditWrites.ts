@@ -2,6 +2,7 @@ import type {
   AuditorService,
   AuditorServiceEvent,
 } from '@backstage/backend-plugin-api';
+import type { JsonObject } from '@backstage/types';
 import type { ErrorRequestHandler, Request, RequestHandler } from 'express';
 
 /** Which write each `METHOD path` is, as an audit event id. */
@@ -30,13 +31,9 @@ const WRITES: Array<{ method: string; pattern: RegExp; eventId: string }> = [
   { method: 'POST', pattern: /^\/gitops\/sync\/?$/, eventId: 'gitops-sync' },
 ];
 
-/** Statuses that mean a check refused the request (policy, permission, quota, dependency). */
-const REFUSALS = new Set([403, 409, 422]);
-
 const EVENT = Symbol('nestorAuditEvent');
-type Audited = Request & {
-  [EVENT]?: { event: AuditorServiceEvent; done: boolean };
-};
+type AuditState = { event: AuditorServiceEvent; done: boolean; error?: Error };
+type Audited = Request & { [EVENT]?: AuditState };
 
 /** The audit event id of a request, or undefined for a read. */
 export function auditEventIdOf(
@@ -50,10 +47,12 @@ export function auditEventIdOf(
  * Express middleware pair that sends every Nestor write (deploy, cancel,
  * rollback, catalog sync, webhook, Argo CD sync) to `coreServices.auditor`:
  * `begin` opens the event before any route runs, `failed` (an error handler
- * placed after the routes) records a thrown error, and the response's
- * `finish` records success. A refusal by a check (403, 409, 422) is a
- * failure with `refusal: true` in its metadata. Each event carries the
- * request id (`x-request-id`).
+ * placed after the routes) keeps a thrown error, and the response's
+ * `finish` records the outcome with the status the client got. A refusal (a permission denied, 403, or an
+ * admission check saying no: policy, quota, dependency, schema) is a failure
+ * with `refusal: true` in its metadata, with the `check` that refused and the
+ * reason codes (a Cedar refusal: the ids of the policies). Each event
+ * carries the request id (`x-request-id`).
  * @internal
  */
 export function auditWrites(auditor: AuditorService): {
@@ -76,18 +75,32 @@ export function auditWrites(auditor: AuditorService): {
           requestId: String(res.getHeader('x-request-id') ?? ''),
         },
       });
-      const state = { event, done: false };
+      const state: AuditState = { event, done: false };
       (req as Audited)[EVENT] = state;
+      // the outcome is recorded once the answer is sent, with the status the
+      // client got (an error handler after this router picks it for errors)
       res.on('finish', () => {
         if (state.done) return;
         state.done = true;
-        const meta = { status: res.statusCode };
-        void (res.statusCode < 400
-          ? event.success({ meta })
-          : event.fail({
-              meta,
-              error: new Error(`answered ${res.statusCode}`),
-            }));
+        const status = res.statusCode;
+        if (status < 400) {
+          void event.success({ meta: { status } });
+          return;
+        }
+        void event.fail({
+          meta: { status, ...refusalOf(state.error, status) },
+          error: state.error ?? new Error(`answered ${status}`),
+        });
+      });
+      res.on('close', () => {
+        if (state.done) return;
+        state.done = true;
+        void event.fail({
+          meta: { status: res.statusCode, aborted: true },
+          error:
+            state.error ??
+            new Error('the connection closed before the answer was sent'),
+        });
       });
       next();
     } catch (error) {
@@ -96,33 +109,22 @@ export function auditWrites(auditor: AuditorService): {
   };
   const failed: ErrorRequestHandler = (error, req, _res, next) => {
     const state = (req as Audited)[EVENT];
-    if (state && !state.done) {
-      state.done = true;
-      const status = Number(
-        (error as { statusCode?: number }).statusCode ??
-          statusOfName(error?.name),
-      );
-      void state.event.fail({
-        error,
-        meta: { status, refusal: REFUSALS.has(status) },
-      });
-    }
+    if (state) state.error = error;
     next(error);
   };
   return { begin, failed };
 }
 
-function statusOfName(name: string | undefined): number {
-  switch (name) {
-    case 'InputError':
-      return 400;
-    case 'NotAllowedError':
-      return 403;
-    case 'NotFoundError':
-      return 404;
-    case 'ConflictError':
-      return 409;
-    default:
-      return 500;
-  }
+/** Whether an error is a refusal, and by which check with which reasons. */
+function refusalOf(error: unknown, status: number): JsonObject {
+  const { check, reasons } = (error ?? {}) as {
+    check?: unknown;
+    reasons?: Array<{ code?: string; policyId?: string }>;
+  };
+  if (typeof check !== 'string') return { refusal: status === 403 };
+  return {
+    refusal: true,
+    check,
+    reasons: (reasons ?? []).map(r => r.policyId ?? r.code ?? 'UNSPECIFIED'),
+  };
 }
