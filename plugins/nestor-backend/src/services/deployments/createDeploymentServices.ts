@@ -76,7 +76,7 @@ export function createDeploymentServices(options: {
   const delivery = GitOpsDelivery.create({
     committer,
     commitMessage: nestorConfig.gitops.commitMessage,
-    pullRequests: PullRequestClients.fromConfig(config),
+    pullRequests: PullRequestClients.fromConfig(config, { breakers }),
     pullRequest: nestorConfig.gitops.pullRequest,
   });
   const argocd = ArgoCdApps.create({ instances: nestorConfig.argocd.instances, clientOptions: { breakers } });
