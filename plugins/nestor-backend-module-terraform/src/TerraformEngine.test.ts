@@ -71,7 +71,8 @@ describe('TerraformEngine with GitOps delivery', () => {
         },
         {
           field: 'spec.terraform.variables',
-          message: '${regoin} names no parameter; write $${...} for a literal',
+          message:
+            '${regoin}: "regoin" names no parameter (parameters: name, size, team); write $${...} for a literal',
         },
       ]);
     });
@@ -81,8 +82,14 @@ describe('TerraformEngine with GitOps delivery', () => {
         type: 'object',
         properties: {
           name: { type: 'string' },
-          network: { type: 'object', properties: { cidr: { type: 'string' } } },
+          network: {
+            type: 'object',
+            properties: { cidr: { type: 'string' } },
+            required: ['cidr'],
+          },
+          labels: { type: 'object', properties: { tier: { type: 'string' } } },
         },
+        required: ['network'],
       };
       definition.spec.terraform = {
         module: './greeting',
@@ -96,7 +103,21 @@ describe('TerraformEngine with GitOps delivery', () => {
       expect(await engine.validate(definition)).toEqual([
         {
           field: 'spec.terraform.variables',
-          message: '${network.mask}: parameter "network" has no field "mask"',
+          message:
+            '${network.mask}: the parameter schema has no property "network.mask"',
+        },
+      ]);
+      // an order may leave out an optional parameter without a default: its reference could not resolve
+      definition.spec.terraform = {
+        module: './greeting',
+        variables: { tags: { tier: '${labels.tier}' } },
+      };
+      expect(await engine.validate(definition)).toEqual([
+        {
+          field: 'spec.terraform.variables',
+          message: expect.stringContaining(
+            'parameter "labels" is optional without a default',
+          ),
         },
       ]);
     });

@@ -1,7 +1,7 @@
 import { ResourceDefinition } from '@nestor/plugin-nestor-common';
 import {
   EngineValidationIssue,
-  substituteParameters,
+  checkParameterReferences,
 } from '@nestor/plugin-nestor-node';
 import { moduleSourceKind } from '../render/moduleSource';
 import {
@@ -15,7 +15,8 @@ import { parameterProbe } from './parameterProbe';
  * Checks a buffet item for the Terraform engine: a block, a version only on
  * registry sources, module inputs and outputs Terraform accepts as names,
  * sensitive outputs among the declared ones, and `${param}` references that
- * name a parameter (or a declared field of one).
+ * every order the parameter schema accepts resolves (nestor-node's
+ * `checkParameterReferences`, as the other engines check theirs).
  * @public
  */
 export function validateTerraformBlock(
@@ -40,12 +41,8 @@ export function validateTerraformBlock(
   let inputNames: string[];
   try {
     inputNames = Object.keys(resolveModuleInputs(block, probe));
-  } catch (error) {
-    // a reference to a field the parameter's schema does not declare
-    issues.push({
-      field: 'spec.terraform.variables',
-      message: (error as Error).message,
-    });
+  } catch {
+    // a reference to a field the parameter's schema does not declare: reported below
     inputNames = [...Object.keys(probe), ...Object.keys(block.variables ?? {})];
   }
   for (const name of new Set(inputNames)) {
@@ -76,17 +73,12 @@ export function validateTerraformBlock(
       });
     }
   }
-  let unresolved: string[] = [];
-  try {
-    unresolved = substituteParameters(block.variables ?? {}, probe).unresolved;
-  } catch {
-    // reported above
-  }
-  for (const reference of new Set(unresolved)) {
-    issues.push({
-      field: 'spec.terraform.variables',
-      message: `\${${reference}} names no parameter; write $\${...} for a literal`,
-    });
-  }
+  issues.push(
+    ...checkParameterReferences(
+      block.variables ?? {},
+      definition.spec.parameters,
+      { field: 'spec.terraform.variables' },
+    ),
+  );
   return issues;
 }
