@@ -3,6 +3,7 @@ import Router from 'express-promise-router';
 import { AuditorService } from '@backstage/backend-plugin-api';
 import { auditWrites } from './observability/auditWrites';
 import { requestId } from './observability/requestId';
+import { requestParsingErrors } from './routes/requests/requestParsingErrors';
 
 /**
  * Puts Nestor's route groups together behind one JSON body parser. Each
@@ -24,6 +25,8 @@ export function createRouter(options: {
   for (const r of options.rawBodyRoutes ?? []) router.use(r);
   router.use(express.json({ limit: '1mb' }));
   for (const r of options.routes) router.use(r);
+  // malformed bodies and paths: 400s naming the field, like the routes' own
+  router.use(requestParsingErrors());
   if (audit) router.use(audit.failed);
   return router;
 }

@@ -30,6 +30,7 @@ const listQuerySchema = z
   })
   .strict();
 
+const itemPathSchema = z.object({ name: dnsLabelSchema });
 const itemQuerySchema = z.object({ version: semverSchema.optional() }).strict();
 
 function parse<T extends z.ZodType>(schema: T, value: unknown, what: string): z.output<T> {
@@ -82,14 +83,14 @@ export function createCatalogRoutes(options: CatalogRoutesOptions): ExpressRoute
   });
 
   router.get('/catalog/:name', async (req, res) => {
-    const name = parse(dnsLabelSchema, req.params.name, 'item name');
+    const name = parse(itemPathSchema, req.params, 'path').name;
     const { version } = parse(itemQuerySchema, req.query, 'query');
     const caller = await callers.resolve(req);
     res.json(await catalog.get(await access.catalog(caller), name, { version }));
   });
 
   router.get('/catalog/:name/versions', async (req, res) => {
-    const name = parse(dnsLabelSchema, req.params.name, 'item name');
+    const name = parse(itemPathSchema, req.params, 'path').name;
     const caller = await callers.resolve(req);
     const body: CatalogVersionsResponse = { items: await catalog.versions(await access.catalog(caller), name) };
     res.json(body);

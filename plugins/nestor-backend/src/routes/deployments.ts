@@ -80,7 +80,7 @@ export function createDeploymentsRoutes(options: DeploymentsRoutesOptions): Expr
   router.post('/deploy', async (req, res) => {
     const caller = await callers.resolve(req);
     if (!req.is('application/json') || typeof req.body !== 'object' || req.body === null || Array.isArray(req.body)) {
-      throw new InputError('The request body must be a JSON object (Content-Type: application/json)');
+      throw new InputError('request body: must be a JSON object (Content-Type: application/json)');
     }
     const request = parse(deploymentRequestSchema, req.body, 'request body');
     const key = req.header('Idempotency-Key');

@@ -54,7 +54,7 @@ function teamPermissions(caller: Caller, team: Team, access: DeploymentAccess[])
 
 function parseTeamId(raw: string): string {
   const parsed = teamIdSchema.safeParse(raw);
-  if (!parsed.success) throw new InputError(`team id "${raw}": ${parsed.error.issues[0].message}`);
+  if (!parsed.success) throw new InputError(`id: ${parsed.error.issues[0].message}`);
   return parsed.data;
 }
 
@@ -105,7 +105,7 @@ export function createTeamsRoutes(options: {
     const caller = await callers.resolve(req);
     const id = parseTeamId(req.params.id);
     const body = req.body && typeof req.body === 'object' && !Array.isArray(req.body) ? req.body : undefined;
-    if (!body) throw new InputError('the body must be a deployment request (a JSON object)');
+    if (!body) throw new InputError('request body: must be a deployment request (a JSON object)');
     if (body.team !== undefined && body.team !== id) {
       throw new InputError(`team: the body names team "${body.team}" but the path names "${id}"`);
     }

@@ -27,7 +27,8 @@ export function decodeKeysetCursor(
     typeof after !== kind ||
     (kind === 'number' && !Number.isSafeInteger(after))
   ) {
-    throw new InputError(`Invalid cursor "${cursor}"`);
+    const shown = cursor.length > 40 ? `${cursor.slice(0, 40)}…` : cursor;
+    throw new InputError(`cursor: "${shown}" is not a cursor this API returned (pass the nextCursor of a previous page)`);
   }
   return after as string | number;
 }
