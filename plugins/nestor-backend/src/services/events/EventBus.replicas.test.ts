@@ -1,13 +1,16 @@
 import { Dependency, NestorEvent, NewNestorEvent } from '@nestor/plugin-nestor-common';
 import { createTestDeployment } from '@nestor/plugin-nestor-node/testUtils';
+import { BackendProcess as ChildBackend, spawnBackendProcess } from '@nestor/test-utils';
 import knexFactory, { Knex } from 'knex';
+import path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { DatabaseNestorStore } from '../../stores/database/DatabaseNestorStore';
 import { eventsBackendConfig, freePort, PROCESSOR_TOKENS } from './__testUtils__/startEventsBackend';
-import { ChildBackend, spawnEventsBackend } from './__testUtils__/spawnEventsBackend';
 import { controllableFetch, openEventSource, teamEvent, waitFor } from './__testUtils__/sseTestClients';
 
 jest.setTimeout(180_000);
+
+const RUN_EVENTS_BACKEND = path.resolve(__dirname, '__testUtils__/runEventsBackend.ts');
 
 const connection =
   process.env.BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING ?? 'postgresql://postgres@127.0.0.1:5432';
@@ -60,8 +63,8 @@ if (!reachable) {
     const database = { client: 'pg', connection, prefix };
     const [port1, port2] = [await freePort(), await freePort()];
     // one after the other: the first one creates the databases and runs the migrations
-    replicas.push(await spawnEventsBackend(eventsBackendConfig({ port: port1, database, useEventBus: 'always' })));
-    replicas.push(await spawnEventsBackend(eventsBackendConfig({ port: port2, database, useEventBus: 'always' })));
+    replicas.push(await spawnBackendProcess(RUN_EVENTS_BACKEND, eventsBackendConfig({ port: port1, database, useEventBus: 'always' })));
+    replicas.push(await spawnBackendProcess(RUN_EVENTS_BACKEND, eventsBackendConfig({ port: port2, database, useEventBus: 'always' })));
     db = connectTo(`${prefix}nestor`);
     store = await DatabaseNestorStore.create({ database: { getClient: async () => db! }, skipMigrations: true });
   });

@@ -1,13 +1,13 @@
 /*
  * TEST ONLY. Runs one events test backend in its own process, for tests that
  * need several replicas: `node -r @backstage/cli/config/nodeTransform.cjs
- * runEventsBackend.ts` with the config as JSON in NESTOR_EVENTS_BACKEND_CONFIG.
+ * runEventsBackend.ts` with the config as JSON in NESTOR_BACKEND_CONFIG (spawnBackendProcess of @nestor/test-utils).
  * Prints NESTOR_BACKEND_READY once it listens; stops on SIGTERM.
  */
 import { startEventsBackend } from './startEventsBackend';
 
 async function main() {
-  const config = JSON.parse(process.env.NESTOR_EVENTS_BACKEND_CONFIG ?? '{}');
+  const config = JSON.parse(process.env.NESTOR_BACKEND_CONFIG ?? '{}');
   const backend = await startEventsBackend(config);
   process.stdout.write('NESTOR_BACKEND_READY\n');
   let stopping = false;

@@ -33,7 +33,7 @@ export function eventsBackendConfig(options: {
   database?: JsonObject;
   useEventBus?: 'always' | 'never' | 'auto';
   events?: JsonObject;
-}): JsonObject {
+}): JsonObject & { backend: JsonObject & { baseUrl: string } } {
   return {
     backend: {
       baseUrl: `http://127.0.0.1:${options.port}`,
