@@ -20,12 +20,7 @@ import {
   mockCredentials,
   mockServices,
   startTestBackend,
-  TestDatabases,
 } from '@backstage/backend-test-utils';
-import {
-  coreServices,
-  createServiceFactory,
-} from '@backstage/backend-plugin-api';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import helmEngineModule from '@nestor/plugin-nestor-backend-module-helm';
 import {
@@ -42,7 +37,6 @@ import {
 
 jest.setTimeout(180_000);
 
-const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
 const ALICE = mockCredentials.user.header('user:default/alice');
 const MAX_DOCUMENTS = 500;
 
@@ -130,44 +124,37 @@ describe('hostile YAML through a real catalog sync', () => {
       ),
     );
 
-    const knex = await databases.init('SQLITE_3');
+    // the store on the test backend's own database (SQLite in memory)
+    const source = {
+      id: 'platform',
+      url: git.url('buffet'),
+      subPath: 'buffet',
+    };
+    const sync = {
+      schedule: { frequency: { hours: 1 }, timeout: { minutes: 2 } },
+      // below the default of 1000, so the test also shows the setting is applied
+      limits: { maxDocuments: MAX_DOCUMENTS },
+    };
+    const config = {
+      backend: { workingDirectory: workDir },
+      nestor: { sources: [source], sync },
+    };
     const backend = await startTestBackend({
       features: [
         nestorPlugin,
         helmEngineModule,
         catalogServiceMock.factory(),
-        createServiceFactory({
-          service: coreServices.database,
-          deps: {},
-          factory: () => ({ getClient: async () => knex }),
-        }),
-        mockServices.rootConfig.factory({
-          data: {
-            backend: { workingDirectory: workDir },
-            nestor: {
-              sources: [
-                {
-                  id: 'platform',
-                  url: git.url('buffet'),
-                  branch: 'main',
-                  subPath: 'buffet',
-                },
-              ],
-              sync: {
-                schedule: { frequency: { hours: 1 }, timeout: { minutes: 2 } },
-                // configured below the default of 1000, so the test also shows the setting is applied
-                limits: { maxDocuments: MAX_DOCUMENTS },
-              },
-            },
-          },
-        }),
+        mockServices.rootConfig.factory({ data: config }),
       ],
     });
     server = backend.server;
     stop = () => backend.stop();
     await syncTo(firstCommit);
     const first = await sourceStatus();
-    if (first.errors.length > 0) throw new Error(`the good files did not sync cleanly: ${JSON.stringify(first.errors)}`);
+    if (first.errors.length > 0)
+      throw new Error(
+        `the good files did not sync cleanly: ${JSON.stringify(first.errors)}`,
+      );
 
     // one commit replaces every file but steady.yaml with a hostile one, and changes steady.yaml
     const files = path.join(work.dir, 'buffet');

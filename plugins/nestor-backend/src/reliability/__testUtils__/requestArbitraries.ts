@@ -395,7 +395,7 @@ function queryPairs(
       arbitrary: fc.constantFrom(...RAW_ESCAPES).map(raw => [`${n}=${raw}`]),
       weight: 1,
     },
-    { arbitrary: fc.constant([n]), weight: 1 },
+    { arbitrary: fc.constant<string[]>([n]), weight: 1 },
   );
 }
 
