@@ -142,6 +142,12 @@ export interface Config {
       failureThreshold?: number;
       /** How long an open breaker refuses calls before it lets one test call through, in ms. Default 30000. */
       halfOpenAfterMs?: number;
+      /**
+       * How long one Argo CD, Kubernetes, pull-request API or `ls-remote` call may take before
+       * it is abandoned as a failure, in ms. Default 30000. Git fetches and pushes are not cut
+       * short (catalog fetches are bounded by the sync timeout).
+       */
+      callTimeoutMs?: number;
     };
     /** Settings of engine modules, one block per engine (each module documents its own). */
     engines?: {

@@ -157,9 +157,10 @@ const nestorConfigSchema = z
       .object({
         failureThreshold: z.number().int().positive().default(5),
         halfOpenAfterMs: z.number().int().positive().default(30_000),
+        callTimeoutMs: z.number().int().positive().default(30_000),
       })
       .strict()
-      .default({ failureThreshold: 5, halfOpenAfterMs: 30_000 }),
+      .default({ failureThreshold: 5, halfOpenAfterMs: 30_000, callTimeoutMs: 30_000 }),
     // each engine module owns and validates its own block, `nestor.engines.<name>`
     engines: z.record(z.string(), z.unknown()).optional(),
     dependencies: z

@@ -7,7 +7,7 @@
  * once Git is back the breaker half-opens, lets one fetch through, closes,
  * and readiness is ok again.
  */
-import { promises as fs } from 'node:fs';
+import { promises as fs, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {
@@ -26,12 +26,30 @@ import {
   GitWorkTree,
   resourceDefinitionYaml as def,
 } from '@nestor/test-utils';
+import Ajv from 'ajv';
+import addFormats from 'ajv-formats';
 import request from 'supertest';
+import YAML from 'yaml';
 import { nestorPlugin } from '../plugin';
 
 jest.setTimeout(60_000);
 const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
 const HALF_OPEN_AFTER_MS = 1500;
+
+/** The readiness answer as docs/openapi.yaml describes it. */
+const readinessSchema = YAML.parse(
+  readFileSync(
+    path.resolve(__dirname, '../../../../docs/openapi.yaml'),
+    'utf8',
+  ),
+).components.schemas.Readiness;
+const ajv = new Ajv({ allErrors: true, strict: false });
+addFormats(ajv);
+const isReadiness = ajv.compile(readinessSchema);
+const expectDocumented = (body: unknown) => {
+  isReadiness(body);
+  expect(isReadiness.errors ?? []).toEqual([]);
+};
 
 describe('a Git host that goes away and comes back', () => {
   let git: GitHttpServer;
@@ -160,6 +178,7 @@ describe('a Git host that goes away and comes back', () => {
       'the circuit to open',
     );
     expect(open.status).toBe('degraded');
+    expectDocumented(open);
     expect(open.checks.circuits).toMatchObject({
       status: 'degraded',
       message: expect.stringContaining(`Git host ${host()}: open until`),
@@ -199,6 +218,7 @@ describe('a Git host that goes away and comes back', () => {
       'readiness to recover',
     );
     expect(after.checks.sources.status).toBe('ok');
+    expectDocumented(after);
     expect(after.checks.circuits.status).toBe('ok');
     expect(after.circuits).toEqual([
       expect.objectContaining({

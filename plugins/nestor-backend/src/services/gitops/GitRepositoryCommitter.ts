@@ -194,7 +194,8 @@ export class GitRepositoryCommitter implements GitOpsCommitter {
             headers: withTraceHeaders(),
             ...auth,
           }),
-        { attributes: { 'nestor.git.branch': branch } },
+        // an abandoned fetch would go on writing into the cached copy
+        { attributes: { 'nestor.git.branch': branch }, timeout: false },
       );
       if (result.fetchHead) {
         await git.writeRef({ fs, gitdir, ref: `refs/remotes/origin/${branch}`, value: result.fetchHead, force: true });
@@ -223,7 +224,7 @@ export class GitRepositoryCommitter implements GitOpsCommitter {
           headers: withTraceHeaders(),
           ...auth,
         }),
-      { attributes: { 'nestor.git.branch': branch } },
+      { attributes: { 'nestor.git.branch': branch }, timeout: false },
     );
   }
 

@@ -151,4 +151,20 @@ describe('KubernetesClusters', () => {
     expect(breakers.state({ system: 'kubernetes', target: 'gone' })).toBe('open');
     expect((await c.unreachable())[0].message).toContain('circuit open');
   });
+
+  it('abandons calls to an API server that holds them without an answer, as failures', async () => {
+    const breakers = CircuitBreakers.create({ settings: { failureThreshold: 2, halfOpenAfterMs: 60_000, callTimeoutMs: 200 } });
+    const c = KubernetesClusters.create({
+      clusters: [{ name: 'dev', url: server.url, serviceAccountToken: 'sa-token', skipTLSVerify: true }],
+      breakers,
+    });
+    const hold = server.holdRequests(() => true);
+    const started = Date.now();
+    expect(await c.unreachable()).toEqual([{ name: 'dev', message: expect.stringContaining('cluster dev did not answer within 200 ms') }]);
+    expect(Date.now() - started).toBeLessThan(5_000);
+    expect(hold.held()).toBe(1);
+    await c.unreachable();
+    expect(breakers.state({ system: 'kubernetes', target: 'dev' })).toBe('open');
+    hold.release();
+  });
 });

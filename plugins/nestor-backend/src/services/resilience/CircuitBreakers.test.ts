@@ -268,4 +268,38 @@ describe('CircuitBreakers', () => {
       return { system: 'argocd' as const, target: 'main' };
     }
   });
+
+  it('abandons a call that does not settle within callTimeoutMs, aborting its signal, and counts it as a failure', async () => {
+    const breakers = CircuitBreakers.create({
+      settings: {
+        failureThreshold: 1,
+        halfOpenAfterMs: 60_000,
+        callTimeoutMs: 50,
+      },
+    });
+    let aborted = false;
+    const hung = await breakers
+      .call(GIT, 'ls-remote', signal => {
+        signal?.addEventListener('abort', () => {
+          aborted = true;
+        });
+        return new Promise<never>(() => {});
+      })
+      .catch(e => e);
+    expect(hung.code).toBe('ETIMEDOUT');
+    expect(hung.message).toBe(
+      'Git host git.example.com did not answer within 50 ms',
+    );
+    expect(aborted).toBe(true);
+    expect(unavailableDependency(hung)).toEqual({ dependency: GIT });
+    expect(breakers.state(GIT)).toBe('open');
+
+    // a call that may not be abandoned is waited for
+    const patient = CircuitBreakers.create({ settings: { callTimeoutMs: 10 } });
+    await expect(
+      patient.call(GIT, 'push', () => sleep(60).then(() => 'pushed'), {
+        timeout: false,
+      }),
+    ).resolves.toBe('pushed');
+  });
 });

@@ -10,6 +10,9 @@ import {
   circuitBreaker,
   handleWhen,
   retry,
+  TaskCancelledError,
+  timeout,
+  TimeoutStrategy,
 } from 'cockatiel';
 import { NestorMetrics } from '../../observability/NestorMetrics';
 import { redactUrlCredentials } from '../catalog/sources/redactUrlCredentials';
@@ -34,12 +37,15 @@ export interface CircuitBreakerSettings {
   failureThreshold: number;
   /** how long an open circuit refuses calls before it lets one test call through */
   halfOpenAfterMs: number;
+  /** how long one call may take before it is abandoned as a failure (calls that may be abandoned) */
+  callTimeoutMs: number;
 }
 
 /** @public */
 export const DEFAULT_CIRCUIT_BREAKER_SETTINGS: CircuitBreakerSettings = {
   failureThreshold: 5,
   halfOpenAfterMs: 30_000,
+  callTimeoutMs: 30_000,
 };
 
 /** State changes each circuit remembers for readiness. */
@@ -96,9 +102,35 @@ class Circuit {
     return this.#lastFailure;
   }
 
-  async execute<T>(fn: () => Promise<T>): Promise<T> {
+  /**
+   * Runs `fn` through the breaker. With `timeoutMs`, a call that has not
+   * settled by then is abandoned (its signal aborted) and fails with
+   * `ETIMEDOUT`, which counts as an outage.
+   */
+  async execute<T>(
+    fn: (signal?: AbortSignal) => Promise<T>,
+    timeoutMs?: number,
+  ): Promise<T> {
+    const attempt = async () => {
+      if (!timeoutMs) return fn();
+      try {
+        return await timeout(timeoutMs, TimeoutStrategy.Aggressive).execute(
+          ({ signal }) => fn(signal),
+        );
+      } catch (error) {
+        if (!(error instanceof TaskCancelledError)) throw error;
+        throw Object.assign(
+          new Error(
+            `${describeDependency(
+              this.dependency,
+            )} did not answer within ${timeoutMs} ms`,
+          ),
+          { code: 'ETIMEDOUT' },
+        );
+      }
+    };
     try {
-      return await this.#policy.execute(() => fn());
+      return await this.#policy.execute(attempt);
     } catch (error) {
       if (error instanceof BrokenCircuitError) {
         throw new CircuitOpenError(
@@ -190,22 +222,28 @@ export class CircuitBreakers {
 
   /**
    * Makes one call to an external dependency, through its breaker, in a
-   * client span, timed. With `retries`, outages are retried with
+   * client span, timed. Each attempt is abandoned after `callTimeoutMs`
+   * (`fn` gets an AbortSignal to stop its work) unless `timeout: false`:
+   * calls whose abandoned work would go on writing (a Git fetch into a
+   * local copy) opt out. With `retries`, outages are retried with
    * exponential backoff (each attempt counts for the breaker; a refusal of
    * the open circuit is not retried).
    */
   async call<T>(
     dependency: ExternalDependency,
     operation: string,
-    fn: () => Promise<T>,
+    fn: (signal?: AbortSignal) => Promise<T>,
     options: {
       attributes?: Attributes;
       retries?: number;
       backoffMs?: number;
+      timeout?: false;
     } = {},
   ): Promise<T> {
     const circuit = this.#circuit(dependency);
-    const attempt = () => circuit.execute(fn);
+    const timeoutMs =
+      options.timeout === false ? undefined : this.#settings.callTimeoutMs;
+    const attempt = () => circuit.execute(fn, timeoutMs);
     const run = options.retries
       ? () =>
           retry(handleWhen(isOutage), {

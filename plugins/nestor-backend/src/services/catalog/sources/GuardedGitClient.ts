@@ -31,9 +31,8 @@ export class GuardedGitClient implements GitClient {
       gitDependency(options.url),
       'fetch',
       () => this.#client.fetch(options),
-      {
-        attributes: { 'nestor.git.branch': options.branch },
-      },
+      // bounded by the sync's own timeout (its signal); an abandoned fetch would go on writing
+      { attributes: { 'nestor.git.branch': options.branch }, timeout: false },
     );
   }
 
@@ -41,8 +40,11 @@ export class GuardedGitClient implements GitClient {
     const fetchCommit = this.#client.fetchCommit?.bind(this.#client);
     if (!fetchCommit) return undefined;
     return options =>
-      this.#breakers.call(gitDependency(options.url), 'fetch-commit', () =>
-        fetchCommit(options),
+      this.#breakers.call(
+        gitDependency(options.url),
+        'fetch-commit',
+        () => fetchCommit(options),
+        { timeout: false },
       );
   }
 

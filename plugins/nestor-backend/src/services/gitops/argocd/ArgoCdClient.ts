@@ -108,14 +108,14 @@ export class ArgoCdClient {
   }
 
   async #call<T>(operation: string, method: string, path: string, body?: unknown): Promise<T> {
-    return this.#breakers.call(this.#dependency, operation, () => this.#request<T>(method, path, body), {
+    return this.#breakers.call(this.#dependency, operation, signal => this.#request<T>(method, path, body, signal), {
       retries: this.#retries,
       backoffMs: this.#backoffMs,
       attributes: { 'http.request.method': method, 'url.path': path.split('?')[0] },
     });
   }
 
-  async #request<T>(method: string, path: string, body?: unknown): Promise<T> {
+  async #request<T>(method: string, path: string, body?: unknown, signal?: AbortSignal): Promise<T> {
     const url = `${this.config.url.replace(/\/$/, '')}${path}`;
     let response: Response;
     try {
@@ -127,6 +127,7 @@ export class ArgoCdClient {
           ...(body ? { 'content-type': 'application/json' } : {}),
         }),
         body: body ? JSON.stringify(body) : undefined,
+        signal,
       });
     } catch (error) {
       throw Object.assign(new TransientEngineError(`Argo CD ${this.config.name}: ${method} ${path} failed: ${(error as Error).message}`), { cause: error });
