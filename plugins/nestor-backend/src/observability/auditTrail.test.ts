@@ -11,7 +11,6 @@ import os from 'node:os';
 import path from 'node:path';
 import {
   coreServices,
-  createBackendModule,
   createServiceFactory,
 } from '@backstage/backend-plugin-api';
 import {
@@ -22,11 +21,10 @@ import {
 } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { teamConfigSchema } from '@nestor/plugin-nestor-common';
-import { nestorEnginesExtensionPoint } from '@nestor/plugin-nestor-node';
 import { ownershipUserInfoServiceFactory } from '@nestor/test-utils';
 import request from 'supertest';
 import { nestorPlugin } from '../plugin';
-import { TestEngine } from '../services/deployments/__testUtils__/TestEngine';
+import { testEngineModule } from '../services/deployments/__testUtils__/testEngineModule';
 import { testDefinition } from '../services/deployments/__testUtils__/startDeploymentHarness';
 import { DatabaseNestorStore } from '../stores/database/DatabaseNestorStore';
 
@@ -119,22 +117,10 @@ describe('the audit trail', () => {
           void audited.push({ ...record, outcome: 'fail', meta: o.meta }),
       };
     });
-    const engineModule = createBackendModule({
-      pluginId: 'nestor',
-      moduleId: 'test-engine',
-      register(env) {
-        env.registerInit({
-          deps: { engines: nestorEnginesExtensionPoint },
-          async init({ engines }) {
-            engines.addEngine(new TestEngine());
-          },
-        });
-      },
-    });
     const backend = await startTestBackend({
       features: [
         nestorPlugin,
-        engineModule,
+        testEngineModule(),
         auditor.factory,
         mockServices.permissions.factory(),
         ownershipUserInfoServiceFactory({

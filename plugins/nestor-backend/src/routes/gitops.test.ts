@@ -8,15 +8,14 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import http from 'node:http';
-import { coreServices, createBackendModule, createServiceFactory } from '@backstage/backend-plugin-api';
+import { coreServices, createServiceFactory } from '@backstage/backend-plugin-api';
 import { mockCredentials, mockServices, startTestBackend, TestDatabases } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { Deployment, NestorEvent, teamConfigSchema } from '@nestor/plugin-nestor-common';
-import { nestorEnginesExtensionPoint } from '@nestor/plugin-nestor-node';
 import { ArgoCdSwaggerValidator, ArgoCdTestServer, findUpstreamDir, GitHttpServer, GitWorkTree, ownershipUserInfoServiceFactory } from '@nestor/test-utils';
 import request from 'supertest';
 import { nestorPlugin } from '../plugin';
-import { TestEngine } from '../services/deployments/__testUtils__/TestEngine';
+import { testEngineModule } from '../services/deployments/__testUtils__/testEngineModule';
 import { testDefinition } from '../services/deployments/__testUtils__/startDeploymentHarness';
 import { DatabaseNestorStore } from '../stores/database/DatabaseNestorStore';
 
@@ -89,17 +88,10 @@ describeWithSwagger('gitops API', () => {
         updatedAt: new Date().toISOString(),
       })),
     );
-    const engineModule = createBackendModule({
-      pluginId: 'nestor',
-      moduleId: 'test-engine',
-      register(env) {
-        env.registerInit({ deps: { engines: nestorEnginesExtensionPoint }, async init({ engines }) { engines.addEngine(new TestEngine()); } });
-      },
-    });
     const backend = await startTestBackend({
       features: [
         nestorPlugin,
-        engineModule,
+        testEngineModule(),
         mockServices.permissions.factory(),
         ownershipUserInfoServiceFactory(OWNERSHIP),
         catalogServiceMock.factory(),
