@@ -37,7 +37,9 @@ async function pgAvailable(): Promise<boolean> {
  * The store goes away and comes back: a real PostgreSQL database stops
  * accepting connections and its open ones are terminated, then it accepts
  * them again. Readiness says 503 while it is gone and 200 once it is back,
- * and the plugin keeps answering throughout (no crash, no hang).
+ * and the plugin keeps answering throughout (no crash, no hang): reads and
+ * orders fail as server errors with an error body (an order leaves nothing
+ * behind) and succeed again once the database is back.
  */
 describe('a store that goes away and comes back', () => {
   let admin: Knex;
@@ -95,7 +97,7 @@ describe('a store that goes away and comes back', () => {
 
   const ready = () => request(server).get('/api/nestor/health/ready');
 
-  it('answers 503 on readiness while the database is gone, 200 once it is back', async () => {
+  it('answers 503 on readiness and 5xx to reads and orders while the database is gone; serves again once it is back', async () => {
     if (!available) return;
     expect((await ready()).status).toBe(200);
 
@@ -115,6 +117,18 @@ describe('a store that goes away and comes back', () => {
       .set('authorization', mockCredentials.user.header());
     expect(read.status).toBeGreaterThanOrEqual(500);
     expect(read.body.error.name).toEqual(expect.any(String));
+    // so does an order: refused with an error body, nothing half-written
+    const order = await request(server)
+      .post('/api/nestor/deploy')
+      .set('authorization', mockCredentials.user.header())
+      .send({
+        team: 'team-a',
+        environment: 'dev',
+        name: 'during-outage',
+        resource: 'postgres-database',
+      });
+    expect(order.status).toBeGreaterThanOrEqual(500);
+    expect(order.body.error.name).toEqual(expect.any(String));
 
     await admin.raw(`ALTER DATABASE ${DB} ALLOW_CONNECTIONS true`);
     let back = await ready();
@@ -124,5 +138,13 @@ describe('a store that goes away and comes back', () => {
     }
     expect(back.status).toBe(200);
     expect(back.body.status).toBe('ok');
+    // and the plugin serves again: the read that failed answers
+    const again = await request(server)
+      .get('/api/nestor/catalog')
+      .set('authorization', mockCredentials.user.header());
+    expect(again.status).toBe(200);
+    expect(again.body).toEqual({ items: [], totalCount: 0 });
+    // the order refused during the outage left nothing behind
+    expect(await knex('deployments').select('ref')).toEqual([]);
   }, 60_000);
 });
