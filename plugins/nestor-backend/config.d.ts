@@ -45,7 +45,7 @@ export interface Config {
        * (path, line, reason) and the last good version of its items is kept.
        */
       limits?: {
-        /** Largest YAML file read, in bytes. Default 1048576 (1 MiB). */
+        /** Largest YAML (and Cedar) file parsed, in bytes; a larger one is reported, not parsed. Default 1048576 (1 MiB). */
         maxFileBytes?: number;
         /** Most documents in one file. Default 1000. */
         maxDocuments?: number;
