@@ -17,6 +17,7 @@ export { readArtifactObjects } from './engines/readArtifactObjects';
 export { deploymentLabels } from './engines/deploymentLabels';
 export { requireKubernetes } from './engines/requireKubernetes';
 export { noClusterStatus } from './engines/noClusterStatus';
+export { engineLogger } from './engines/engineLogger';
 export { readEngineConfig } from './engines/readEngineConfig';
 export { runCommand, CommandFailedError } from './engines/runCommand';
 export type { RunCommandOptions, CommandResult } from './engines/runCommand';

@@ -37,7 +37,9 @@ export interface EngineRenderContext {
   /**
    * A logger whose every line carries the deployment's `deploymentRef`,
    * `deploymentId`, `revision` and, when an API request asked for the
-   * revision, its `requestId`. Engines log through it.
+   * revision, its `requestId`. Engines log their lines about the deployment
+   * through it, and through their own module's logger when it is absent
+   * (contexts built by hand, in tests).
    */
   logger?: LoggerService;
 }
@@ -76,6 +78,19 @@ export interface EngineStatus {
 }
 
 /**
+ * What {@link DeploymentEngine.detectDrift} finds: whether the deployment's
+ * real resources still match what was delivered.
+ * @public
+ */
+export interface EngineDriftReport {
+  drifted: boolean;
+  /** one line for the deployment's `Drifted` condition (e.g. a plan's summary) */
+  message?: string;
+  /** longer text (e.g. the changes a plan lists), carried by the drift event */
+  details?: string;
+}
+
+/**
  * A deployment engine (Crossplane, Pulumi, Terraform, Helm, ...). Engines
  * render Kubernetes-native artifacts so GitOps delivery works the same for all.
  * @public
@@ -91,6 +106,19 @@ export interface DeploymentEngine {
   apply?(context: EngineRenderContext, rendered: RenderResult, target: EngineTarget): Promise<void>;
   /** Reads the deployment's status from where it runs. */
   status(context: EngineRenderContext, target: EngineTarget): Promise<EngineStatus>;
+  /**
+   * Optional: checks whether a `Ready` deployment's resources have drifted
+   * from what was delivered (Terraform direct mode: `terraform plan
+   * -detailed-exitcode`). The backend's drift monitor calls it on a schedule,
+   * under the deployment's lease, and reports what it finds as the
+   * deployment's `Drifted` condition; it never re-applies. `undefined` means
+   * the engine has no answer of its own for this deployment (another delivery
+   * mode, a check switched off): the monitor then judges from
+   * {@link DeploymentEngine.status}, as it does for engines without this
+   * method (a status that is no longer `Ready` is drift). Throw a
+   * {@link TransientEngineError} when the check could not run now.
+   */
+  detectDrift?(context: EngineRenderContext, target: EngineTarget): Promise<EngineDriftReport | undefined>;
   /** Tears the deployment down (direct mode), or returns what to delete (GitOps). */
   destroy(context: EngineRenderContext, target: EngineTarget): Promise<void>;
   health(): Promise<{ status: 'ok' | 'degraded' | 'down'; message?: string }>;

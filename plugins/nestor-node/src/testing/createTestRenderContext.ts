@@ -1,3 +1,4 @@
+import { LoggerService } from '@backstage/backend-plugin-api';
 import { Deployment, ResourceDefinition } from '@nestor/plugin-nestor-common';
 import { EngineGitopsLocation, EngineRenderContext } from '../engines/types';
 import { createTestDeployment } from './createTestDeployment';
@@ -17,6 +18,8 @@ export interface TestRenderContextOptions {
   /** `false` for none; by default a repository on example.com */
   gitops?: EngineGitopsLocation | false;
   dependencyOutputs?: Record<string, Record<string, unknown>>;
+  /** the deployment's logger (none by default: engines then use their own) */
+  logger?: LoggerService;
 }
 
 /**
@@ -61,5 +64,6 @@ export function createTestRenderContext(options: TestRenderContextOptions): Engi
       options.gitops === false
         ? undefined
         : options.gitops ?? { repo: 'https://git.example.com/team-a/infra.git', branch: 'main', path: `nestor/${environment}/${name}` },
+    ...(options.logger ? { logger: options.logger } : {}),
   };
 }
