@@ -1,6 +1,16 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { EngineRenderContext } from './types';
 
+const SILENT: LoggerService = {
+  error() {},
+  warn() {},
+  info() {},
+  debug() {},
+  child() {
+    return SILENT;
+  },
+};
+
 /**
  * The logger an engine writes its lines about one deployment to: the
  * context's (its lines carry `deploymentRef`, `deploymentId`, `revision` and
@@ -18,13 +28,3 @@ export function engineLogger(
     return fallback.child({ deploymentRef: context.deployment.ref });
   return SILENT;
 }
-
-const SILENT: LoggerService = {
-  error() {},
-  warn() {},
-  info() {},
-  debug() {},
-  child() {
-    return SILENT;
-  },
-};
