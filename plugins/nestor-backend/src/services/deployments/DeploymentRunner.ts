@@ -91,6 +91,15 @@ export class DeploymentRunner {
     }
   }
 
+  /**
+   * The engine of a deployment with the render context and target its steps
+   * use (for work outside the phase machine, such as the drift monitor).
+   */
+  async engineCall(d: Deployment): Promise<{ engine: DeploymentEngine; context: EngineRenderContext; target: EngineTarget }> {
+    const { definition, engine } = await this.#require(d);
+    return { engine, context: await this.#context(d, definition), target: this.#target(d) };
+  }
+
   async #pending(d: Deployment): Promise<StepOutcome> {
     if (d.dependsOn.length > 0) {
       const found = new Map((await this.#o.store.deployments.getByRefs(d.dependsOn)).map(x => [x.ref, x]));
