@@ -50,6 +50,18 @@ describe('GenerationMemo', () => {
     expect([m.get('g1', 'a'), m.get('g1', 'c'), m.get('g1', 'd')]).toEqual([10, 3, 4]);
   });
 
+  it('makes room by dropping expired entries before live ones', () => {
+    const m = memo();
+    m.set('g1', 'a', 1);
+    now = 500;
+    m.set('g1', 'b', 2);
+    m.set('g1', 'c', 3);
+    now = 1200; // a has expired, b and c have not
+    m.set('g1', 'd', 4);
+    expect(m.size).toBe(3);
+    expect([m.get('g1', 'b'), m.get('g1', 'c'), m.get('g1', 'd')]).toEqual([2, 3, 4]);
+  });
+
   it('forgets everything on clear, even a value of the same generation', () => {
     const m = memo();
     m.set('g1', 'list', 1);

@@ -8,8 +8,8 @@
  * passes it in, so an invalidation (a new generation) is seen by the next
  * read, on this replica and on every other one sharing the cache. An entry
  * lives at most `ttlMs`, like the shared entries, and the memo holds at most
- * `maxEntries`, dropping the oldest first. Everything is dropped when the
- * generation changes.
+ * `maxEntries` (256), dropping expired entries, then the oldest, first.
+ * Everything is dropped when the generation changes.
  *
  * Values are shared between callers: they must not be mutated.
  * @public
@@ -23,7 +23,8 @@ export class GenerationMemo {
 
   constructor(options: { ttlMs: number; maxEntries?: number; now?: () => number }) {
     this.#ttlMs = options.ttlMs;
-    this.#maxEntries = options.maxEntries ?? 2000;
+    // a list page of 50 items is some 50 kB: a few hundred pages at most
+    this.#maxEntries = options.maxEntries ?? 256;
     this.#now = options.now ?? Date.now;
   }
 
@@ -45,11 +46,19 @@ export class GenerationMemo {
       this.#generation = generation;
     }
     this.#entries.delete(key);
+    if (this.#entries.size >= this.#maxEntries) this.#dropExpired();
     if (this.#entries.size >= this.#maxEntries) {
       // the oldest insertion first: a Map iterates in insertion order
       this.#entries.delete(this.#entries.keys().next().value!);
     }
     this.#entries.set(key, { value, expiresAt: this.#now() + this.#ttlMs });
+  }
+
+  #dropExpired(): void {
+    const now = this.#now();
+    for (const [key, entry] of this.#entries) {
+      if (entry.expiresAt <= now) this.#entries.delete(key);
+    }
   }
 
   /** Forgets everything (this replica's own invalidation). */
