@@ -104,6 +104,22 @@ export interface Config {
       perTeamConcurrency?: number;
       /** How often the status of a syncing deployment (and of dependencies it waits for) is read, in ms. Default 5000. */
       statusPollMs?: number;
+      /**
+       * The scheduled drift check of `Ready` and `RolledBack` deployments (one
+       * replica runs it at a time). Drift is reported as the deployment's
+       * `Drifted` condition and a `deployment.phase` event; nothing is re-applied.
+       */
+      driftCheck?: {
+        /** Default true. */
+        enabled?: boolean;
+        /** Default every 10 minutes. */
+        frequency?: HumanDuration;
+        /** Time limit of one run over every deployment. Default 30 minutes. */
+        timeout?: HumanDuration;
+        initialDelay?: HumanDuration;
+        /** Deployments checked at once. Default 2. */
+        concurrency?: number;
+      };
     };
     /** GitOps delivery. */
     gitops?: {

@@ -173,7 +173,13 @@ export const nestorPlugin = createBackendPlugin({
           quotas: teamServices.quotas,
           dependencies,
           breakers,
+          metrics: nestorMetrics,
         });
+        // drift of running deployments, checked by one replica at a time (a replica without workers takes no part)
+        const drift = nestorConfig.coordinator.driftCheck;
+        if (nestorConfig.coordinator.enabled && drift.enabled) {
+          await deployments.driftMonitor.schedule(scheduler, { frequency: drift.frequency, timeout: drift.timeout, initialDelay: drift.initialDelay });
+        }
         const readiness = ReadinessChecker.create();
         readiness.addCheck('store', () => store.ping());
         readiness.addCheck(

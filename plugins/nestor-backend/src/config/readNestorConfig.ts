@@ -36,6 +36,20 @@ const clusterSchema = z
   })
   .strict();
 
+const DRIFT_CHECK_DEFAULTS = { enabled: true, frequency: { minutes: 10 }, timeout: { minutes: 30 }, concurrency: 2 };
+
+/** The scheduled drift check of running deployments (one replica at a time). */
+const driftCheckSchema = z
+  .object({
+    enabled: z.boolean().default(DRIFT_CHECK_DEFAULTS.enabled),
+    frequency: durationSchema.default(DRIFT_CHECK_DEFAULTS.frequency),
+    timeout: durationSchema.default(DRIFT_CHECK_DEFAULTS.timeout),
+    initialDelay: durationSchema.optional(),
+    /** deployments checked at once */
+    concurrency: z.number().int().positive().default(DRIFT_CHECK_DEFAULTS.concurrency),
+  })
+  .strict();
+
 const nestorConfigSchema = z
   .object({
     storage: z
@@ -102,6 +116,7 @@ const nestorConfigSchema = z
         concurrency: z.number().int().positive().default(4),
         perTeamConcurrency: z.number().int().positive().default(2),
         statusPollMs: z.number().int().positive().default(5000),
+        driftCheck: driftCheckSchema.default(DRIFT_CHECK_DEFAULTS),
       })
       .strict()
       .default({
@@ -113,6 +128,7 @@ const nestorConfigSchema = z
         concurrency: 4,
         perTeamConcurrency: 2,
         statusPollMs: 5000,
+        driftCheck: DRIFT_CHECK_DEFAULTS,
       }),
     gitops: z
       .object({

@@ -31,6 +31,7 @@ export class NestorMetrics {
   readonly #engineErrors?: Counter;
   readonly #externalCalls?: Histogram;
   readonly #circuitTransitions?: Counter;
+  readonly #driftChecks?: Counter;
   readonly #service?: MetricsService;
 
   static create(options: { metrics?: MetricsService }): NestorMetrics {
@@ -90,6 +91,13 @@ export class NestorMetrics {
         unit: 's',
       },
     );
+    this.#driftChecks = metrics.createCounter(
+      'nestor.deployments.drift.checks',
+      {
+        description:
+          'Drift checks of running deployments, by engine, team and outcome (in-sync, drifted, unknown, skipped, failed)',
+      },
+    );
     this.#circuitTransitions = metrics.createCounter(
       'nestor.circuit.transitions',
       {
@@ -97,6 +105,18 @@ export class NestorMetrics {
           'Circuit breaker state changes, by system (git, argocd, kubernetes), target and new state',
       },
     );
+  }
+
+  /** Counts one drift check of a running deployment (see DriftMonitor). */
+  driftChecked(
+    deployment: { engine: string; team: string },
+    outcome: 'in-sync' | 'drifted' | 'unknown' | 'skipped' | 'failed',
+  ): void {
+    this.#driftChecks?.add(1, {
+      engine: deployment.engine,
+      team: deployment.team,
+      outcome,
+    });
   }
 
   /** Counts a circuit breaker entering `state`. */
@@ -156,6 +176,9 @@ export class NestorMetrics {
       switch (event.type) {
         case 'deployment.created':
         case 'deployment.phase': {
+          // a drift report is a `deployment.phase` event that stays in its phase
+          if (event.type === 'deployment.phase' && payload.from === payload.to)
+            break;
           const d = payload.deployment ?? {};
           this.#phases?.add(1, {
             engine: String(d.engine ?? 'unknown'),

@@ -2,12 +2,20 @@ import { DeploymentEngine } from '@nestor/plugin-nestor-node';
 import { NestorMetrics } from './NestorMetrics';
 import { withSpan } from './withSpan';
 
-const CALLS = ['validate', 'render', 'apply', 'status', 'destroy'] as const;
+const CALLS = [
+  'validate',
+  'render',
+  'apply',
+  'status',
+  'detectDrift',
+  'destroy',
+] as const;
 
 /**
- * The engine with each call (validate, render, apply, status, destroy) in a
- * span `nestor.engine.<call>` and timed in `nestor.engine.call.duration`
- * (errors in `nestor.engine.call.errors`). Other members pass through.
+ * The engine with each call (validate, render, apply, status, detectDrift,
+ * destroy) in a span `nestor.engine.<call>` and timed in
+ * `nestor.engine.call.duration` (errors in `nestor.engine.call.errors`).
+ * Other members pass through.
  * @internal
  */
 export function instrumentEngine(

@@ -10,6 +10,7 @@ import {
 } from '@nestor/plugin-nestor-common';
 import { NestorStore } from '@nestor/plugin-nestor-node';
 import { NestorConfig } from '../../config/readNestorConfig';
+import { NestorMetrics } from '../../observability/NestorMetrics';
 import { AccessService } from '../../permissions/AccessService';
 import { PermissionAdmissionCheck } from '../../permissions/PermissionAdmissionCheck';
 import { createDeploymentsRoutes, DeploymentReadScope } from '../../routes/deployments';
@@ -37,12 +38,14 @@ import { createAdmissionChecks } from './admission/createAdmissionChecks';
 import { Coordinator } from './Coordinator';
 import { DeploymentRunner } from './DeploymentRunner';
 import { DeploymentService } from './DeploymentService';
+import { DriftMonitor } from './DriftMonitor';
 
 /**
  * Builds deployment coordination: Kubernetes clusters, GitOps delivery, the
  * admission pipeline, the deployment service, the runner and this replica's
  * coordinator (started with the backend, stopped on shutdown, unless
- * `nestor.coordinator.enabled` is false), and the deployment routes.
+ * `nestor.coordinator.enabled` is false), the drift monitor (scheduled by
+ * the plugin), and the deployment routes.
  * @internal
  */
 export function createDeploymentServices(options: {
@@ -60,6 +63,7 @@ export function createDeploymentServices(options: {
   dependencies?: DependencyService;
   /** the breakers every Git, Argo CD and Kubernetes call goes through */
   breakers?: CircuitBreakers;
+  metrics?: NestorMetrics;
 }) {
   const { config, nestorConfig, store, access, dependencies } = options;
   const logger = options.logger.child({ service: 'deployments' });
@@ -111,6 +115,15 @@ export function createDeploymentServices(options: {
     leaseMs: coordinatorConfig.leaseSeconds * 1000,
     concurrency: coordinatorConfig.concurrency,
     perTeamConcurrency: coordinatorConfig.perTeamConcurrency,
+  });
+  const driftMonitor = DriftMonitor.create({
+    store: store.deployments,
+    runner,
+    events: options.events,
+    logger: logger.child({ task: 'drift-check' }),
+    metrics: options.metrics,
+    leaseMs: coordinatorConfig.leaseSeconds * 1000,
+    concurrency: coordinatorConfig.driftCheck.concurrency,
   });
   const admission = AdmissionPipeline.create(
     createAdmissionChecks({ teams: store.teams, engines: options.engines, clusters, dependencies, ...options.checks }),
@@ -165,5 +178,5 @@ export function createDeploymentServices(options: {
     options.lifecycle.addStartupHook(() => coordinator.start());
     options.lifecycle.addShutdownHook(() => coordinator.stop());
   }
-  return { clusters, committer, delivery, argocd, overview, service, runner, coordinator, routes, gitopsRoutes };
+  return { clusters, committer, delivery, argocd, overview, service, runner, coordinator, driftMonitor, routes, gitopsRoutes };
 }

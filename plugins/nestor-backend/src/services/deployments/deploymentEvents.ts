@@ -1,4 +1,4 @@
-import { DeliveryRecord, Deployment, DeploymentPhase, NewNestorEvent } from '@nestor/plugin-nestor-common';
+import { Condition, DeliveryRecord, Deployment, DeploymentPhase, NewNestorEvent } from '@nestor/plugin-nestor-common';
 
 /**
  * The deployment as events carry it: everything but the rendered files'
@@ -15,8 +15,10 @@ export function deploymentEventPayload(deployment: Deployment): Deployment {
 /**
  * The events of Nestor's deployment lifecycle: `deployment.created`,
  * `deployment.phase` for every phase change (with `deployment.completed` on
- * `Ready`/`RolledBack` and `deployment.failed` on `Failed`), and
- * `gitops.committed`. Each carries the team, the ref and the deployment.
+ * `Ready`/`RolledBack` and `deployment.failed` on `Failed`), a drift report
+ * (a `deployment.phase` event whose `from` and `to` are the same phase, with
+ * the `Drifted` condition), and `gitops.committed`. Each carries the team,
+ * the ref and the deployment.
  * @public
  */
 export const deploymentEvents = {
@@ -36,6 +38,28 @@ export const deploymentEvents = {
       events.push({ ...base, type: 'deployment.failed', payload: { reason: last?.reason, message: last?.message, deployment: deploymentEventPayload(after) } });
     }
     return events;
+  },
+
+  /** Drift found or gone on a running deployment: the phase stays, the `Drifted` condition changed. */
+  drift(deployment: Deployment, drifted: Condition, details?: string): NewNestorEvent[] {
+    const drift = { drifted: drifted.status === 'True', ...(drifted.message ? { message: drifted.message } : {}), ...(details ? { details } : {}) };
+    return [
+      {
+        type: 'deployment.phase',
+        team: deployment.team,
+        ref: deployment.ref,
+        payload: {
+          from: deployment.phase,
+          to: deployment.phase,
+          reason: drifted.reason,
+          message: drifted.message,
+          at: deployment.updatedAt,
+          condition: drifted,
+          drift,
+          deployment: deploymentEventPayload(deployment),
+        },
+      },
+    ];
   },
 
   committed(deployment: Deployment, delivery: DeliveryRecord & { action: string }): NewNestorEvent[] {
