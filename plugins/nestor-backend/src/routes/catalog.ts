@@ -1,9 +1,7 @@
-import { InputError } from '@backstage/errors';
 import {
   CatalogSourcesResponse,
   CatalogVersionsResponse,
   dnsLabelSchema,
-  formatZodIssues,
   nestorCatalogSyncPermission,
   semverSchema,
 } from '@nestor/plugin-nestor-common';
@@ -15,6 +13,7 @@ import { CallerResolver } from '../services/caller/CallerResolver';
 import { CatalogService } from '../services/catalog/CatalogService';
 import { CatalogSyncService } from '../services/catalog/CatalogSyncService';
 import { PrecompressedJson } from './responses/PrecompressedJson';
+import { parseRequestPart } from './requests/parseRequestPart';
 
 const filter = z.string().min(1).max(253);
 
@@ -33,12 +32,6 @@ const listQuerySchema = z
 const itemPathSchema = z.object({ name: dnsLabelSchema });
 const itemQuerySchema = z.object({ version: semverSchema.optional() }).strict();
 
-function parse<T extends z.ZodType>(schema: T, value: unknown, what: string): z.output<T> {
-  const parsed = schema.safeParse(value ?? {});
-  if (parsed.success) return parsed.data;
-  const reasons = formatZodIssues(parsed.error).map(i => `${i.field}: ${i.message}`);
-  throw new InputError(`Invalid ${what}: ${reasons.join('; ')}`);
-}
 
 /** What {@link createCatalogRoutes} needs. @public */
 export interface CatalogRoutesOptions {
@@ -62,7 +55,7 @@ export function createCatalogRoutes(options: CatalogRoutesOptions): ExpressRoute
   const listBodies = new PrecompressedJson();
 
   router.get('/catalog', async (req, res) => {
-    const query = parse(listQuerySchema, req.query, 'query');
+    const query = parseRequestPart(listQuerySchema, req.query, 'query');
     const caller = await callers.resolve(req);
     // the CatalogListResponse as JSON text, built from each item's cached text
     const body = await catalog.listJson(await access.catalog(caller), query);
@@ -83,14 +76,14 @@ export function createCatalogRoutes(options: CatalogRoutesOptions): ExpressRoute
   });
 
   router.get('/catalog/:name', async (req, res) => {
-    const name = parse(itemPathSchema, req.params, 'path').name;
-    const { version } = parse(itemQuerySchema, req.query, 'query');
+    const name = parseRequestPart(itemPathSchema, req.params, 'path').name;
+    const { version } = parseRequestPart(itemQuerySchema, req.query, 'query');
     const caller = await callers.resolve(req);
     res.json(await catalog.get(await access.catalog(caller), name, { version }));
   });
 
   router.get('/catalog/:name/versions', async (req, res) => {
-    const name = parse(itemPathSchema, req.params, 'path').name;
+    const name = parseRequestPart(itemPathSchema, req.params, 'path').name;
     const caller = await callers.resolve(req);
     const body: CatalogVersionsResponse = { items: await catalog.versions(await access.catalog(caller), name) };
     res.json(body);

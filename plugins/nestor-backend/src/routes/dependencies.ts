@@ -1,4 +1,4 @@
-import { InputError, NotAllowedError } from '@backstage/errors';
+import { NotAllowedError } from '@backstage/errors';
 import { deploymentRefSchema, deploymentRequestSchema, teamIdSchema } from '@nestor/plugin-nestor-common';
 import { Request, Router as ExpressRouter } from 'express';
 import Router from 'express-promise-router';
@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { DependencyService } from '../services/dependencies/DependencyService';
 import { renderDot } from '../services/dependencies/renderDot';
 import { renderMermaid } from '../services/dependencies/renderMermaid';
+import { parseRequestPart } from './requests/parseRequestPart';
 
 /**
  * Who is calling, as far as the dependency routes need it: the teams the
@@ -60,12 +61,6 @@ const graphQuerySchema = z
 
 const impactQuerySchema = z.object({ ref: deploymentRefSchema }).strict();
 
-function parse<T extends z.ZodType>(schema: T, value: unknown, what: 'body' | 'query'): z.output<T> {
-  const parsed = schema.safeParse(value ?? {});
-  if (parsed.success) return parsed.data;
-  const reasons = parsed.error.issues.map(issue => `${issue.path.join('.') || `(${what})`}: ${issue.message}`);
-  throw new InputError(`Invalid ${what}: ${reasons.join('; ')}`);
-}
 
 /**
  * `POST /validate-dependencies`, `GET /dependencies`, `GET /dependencies/graph`
@@ -80,7 +75,7 @@ export function createDependenciesRoutes(options: DependenciesRoutesOptions): Ex
 
   router.post('/validate-dependencies', async (req, res) => {
     const caller = await resolveCaller(req);
-    const { requests } = parse(validateBodySchema, req.body, 'body');
+    const { requests } = parseRequestPart(validateBodySchema, req.body, 'body');
     if (caller.teams !== '*') {
       const teams = caller.teams;
       const foreign = [...new Set(requests.map(r => r.team).filter(team => !teams.includes(team)))];
@@ -93,13 +88,13 @@ export function createDependenciesRoutes(options: DependenciesRoutesOptions): Ex
 
   router.get('/dependencies', async (req, res) => {
     const caller = await resolveCaller(req);
-    const { team } = parse(edgesQuerySchema, req.query, 'query');
+    const { team } = parseRequestPart(edgesQuerySchema, req.query, 'query');
     res.json(dependencies.edges({ team, visibleTeams: dependencies.visibleTeamsFor(caller.teams) }));
   });
 
   router.get('/dependencies/graph', async (req, res) => {
     const caller = await resolveCaller(req);
-    const { team, root, format } = parse(graphQuerySchema, req.query, 'query');
+    const { team, root, format } = parseRequestPart(graphQuerySchema, req.query, 'query');
     const graph = dependencies.graph({ team, root, visibleTeams: dependencies.visibleTeamsFor(caller.teams) });
     if (format === 'dot') {
       res.type('text/vnd.graphviz').send(renderDot(graph));
@@ -112,7 +107,7 @@ export function createDependenciesRoutes(options: DependenciesRoutesOptions): Ex
 
   router.get('/dependencies/impact', async (req, res) => {
     const caller = await resolveCaller(req);
-    const { ref } = parse(impactQuerySchema, req.query, 'query');
+    const { ref } = parseRequestPart(impactQuerySchema, req.query, 'query');
     res.json(dependencies.impact(ref, { visibleTeams: dependencies.visibleTeamsFor(caller.teams) }));
   });
 

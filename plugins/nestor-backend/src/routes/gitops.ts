@@ -1,10 +1,11 @@
 import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
-import { dnsLabelSchema, formatZodIssues } from '@nestor/plugin-nestor-common';
+import { dnsLabelSchema } from '@nestor/plugin-nestor-common';
 import { Router as ExpressRouter } from 'express';
 import Router from 'express-promise-router';
 import { z } from 'zod';
 import { Caller, CallerResolver } from '../services/caller/CallerResolver';
 import { GitOpsOverview, GitOpsReadScope } from '../services/gitops/GitOpsOverview';
+import { parseRequestPart } from './requests/parseRequestPart';
 
 /** Options of {@link createGitopsRoutes}. @public */
 export interface GitopsRoutesOptions {
@@ -31,12 +32,6 @@ const syncBodySchema = z
   .strict()
   .refine(b => (b.team === undefined) !== (b.app === undefined), { message: 'give exactly one of "team" and "app"' });
 
-function parse<T extends z.ZodType>(schema: T, value: unknown, what: string): z.output<T> {
-  const parsed = schema.safeParse(value);
-  if (parsed.success) return parsed.data;
-  const reasons = formatZodIssues(parsed.error);
-  throw Object.assign(new InputError(`Invalid ${what}: ${reasons.map(r => `${r.field}: ${r.message}`).join('; ')}`), { reasons });
-}
 
 /**
  * `GET /gitops/status` (repositories: last commit, pending pull requests;
@@ -52,13 +47,13 @@ export function createGitopsRoutes(options: GitopsRoutesOptions): ExpressRouter 
 
   router.get('/gitops/status', async (req, res) => {
     const caller = await callers.resolve(req);
-    parse(z.object({}).strict(), req.query, 'query');
+    parseRequestPart(z.object({}).strict(), req.query, 'query');
     res.json(await overview.status(await options.readScope(caller)));
   });
 
   router.post('/gitops/sync', async (req, res) => {
     const caller = await callers.resolve(req);
-    const body = parse(syncBodySchema, req.body ?? {}, 'request body');
+    const body = parseRequestPart(syncBodySchema, req.body ?? {}, 'request body');
     if (!overview.argoCdEnabled) throw new InputError('No Argo CD instance is configured (nestor.argocd.instances): there is nothing to sync');
     const scope = await options.readScope(caller);
     const apps = await overview.apps(scope);
@@ -73,7 +68,7 @@ export function createGitopsRoutes(options: GitopsRoutesOptions): ExpressRouter 
 
   router.get('/gitops/history', async (req, res) => {
     const caller = await callers.resolve(req);
-    const query = parse(historyQuerySchema, req.query, 'query');
+    const query = parseRequestPart(historyQuerySchema, req.query, 'query');
     const [team, environment] = query.ref?.split('/') ?? [];
     if (query.ref && ((query.team && query.team !== team) || (query.environment && query.environment !== environment))) {
       throw new InputError(`ref: ${query.ref} is not in team "${query.team ?? team}" and environment "${query.environment ?? environment}"`);
