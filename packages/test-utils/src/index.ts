@@ -19,7 +19,7 @@ export * from './kubernetes';
 export { resourceDefinitionYaml, teamConfigYaml } from './git/buffetYaml';
 export type { ResourceDefinitionYamlOptions } from './git/buffetYaml';
 export { ScmTestServer } from './scm/ScmTestServer';
-export type { ScmTestPullRequest } from './scm/ScmTestServer';
+export type { ScmTestPullRequest, ScmTestServerOptions } from './scm/ScmTestServer';
 export { ArgoCdTestServer } from './argocd/ArgoCdTestServer';
 export type { ArgoCdTestApplication } from './argocd/ArgoCdTestServer';
 export { ArgoCdSwaggerValidator } from './argocd/ArgoCdSwaggerValidator';

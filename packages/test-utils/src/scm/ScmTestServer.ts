@@ -1,5 +1,9 @@
+import { execFile } from 'node:child_process';
 import http from 'node:http';
 import { AddressInfo } from 'node:net';
+import { promisify } from 'node:util';
+
+const execFileAsync = promisify(execFile);
 
 /** One pull (merge) request the test server holds. @public */
 export interface ScmTestPullRequest {
@@ -13,6 +17,28 @@ export interface ScmTestPullRequest {
   body: string;
   state: 'open' | 'closed' | 'merged';
   mergeCommit?: string;
+  /**
+   * Whether the request conflicts with its base. Set by the test to force an
+   * answer; otherwise computed from the real repository (when the server
+   * knows it) each time the request is read.
+   */
+  conflicts?: boolean;
+  /** the conflicting files found by the last computation (`git merge-tree`) */
+  conflictingFiles?: string[];
+}
+
+/** Options of {@link ScmTestServer.start}. @public */
+export interface ScmTestServerOptions {
+  /** requests without it get 401 */
+  token?: string;
+  /**
+   * The bare Git repository behind a host's repository (`owner/name`, GitLab:
+   * the project path), e.g. a {@link GitHttpServer}'s `repoPath`: open
+   * requests then answer their mergeability from the real branches, as the
+   * hosts compute it (`git merge-tree`), and {@link ScmTestServer.mergeInRepo}
+   * can merge.
+   */
+  gitRepos?: (repo: string) => string | undefined;
 }
 
 /**
@@ -21,8 +47,12 @@ export interface ScmTestPullRequest {
  * (`/gitlab/api/v4/projects/{id}/merge_requests`) and Gitea
  * (`/gitea/api/v1/repos/{owner}/{repo}/pulls`): create (422 or 409 when one
  * is open for the branch, as the real hosts answer), list open ones, get one.
- * Merging happens in the test (`merge`), since no real host runs here.
- * With `token`, requests without it get 401.
+ * Merging happens in the test (`merge`, or `mergeInRepo` on the real
+ * repository), since no real host runs here. Open requests carry their
+ * mergeability in each provider's fields (GitHub `mergeable` and
+ * `mergeable_state`, GitLab `has_conflicts`, `merge_status` and
+ * `detailed_merge_status`, Gitea `mergeable`), computed from the real
+ * repository with `gitRepos`. With `token`, requests without it get 401.
  * @public
  */
 export class ScmTestServer {
@@ -33,23 +63,25 @@ export class ScmTestServer {
   readonly failNext: number[] = [];
   readonly #server: http.Server;
   readonly #token?: string;
+  readonly #gitRepos?: (repo: string) => string | undefined;
 
-  static async start(options: { token?: string } = {}): Promise<ScmTestServer> {
+  static async start(options: ScmTestServerOptions = {}): Promise<ScmTestServer> {
     const server = http.createServer();
     await new Promise<void>(resolve => server.listen(0, '127.0.0.1', () => resolve()));
-    return new ScmTestServer(server, options.token);
+    return new ScmTestServer(server, options);
   }
 
-  private constructor(server: http.Server, token?: string) {
+  private constructor(server: http.Server, options: ScmTestServerOptions) {
     this.#server = server;
-    this.#token = token;
+    this.#token = options.token;
+    this.#gitRepos = options.gitRepos;
     this.baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     server.on('request', (req, res) => {
       let raw = '';
       req.on('data', chunk => (raw += chunk));
-      req.on('end', () => {
+      req.on('end', async () => {
         const url = new URL(req.url ?? '/', this.baseUrl);
-        const { status, body } = this.#answer(req, url, raw);
+        const { status, body } = await this.#answer(req, url, raw).catch(error => ({ status: 500, body: { message: String(error) } }));
         this.requests.push({ method: req.method ?? 'GET', path: url.pathname, status });
         res.writeHead(status, { 'content-type': 'application/json' });
         res.end(JSON.stringify(body));
@@ -76,11 +108,28 @@ export class ScmTestServer {
     pull.state = 'closed';
   }
 
+  /**
+   * Merges an open request in the real repository, as the host's merge
+   * button does: a merge commit of the head branch into the base branch
+   * (refused when they conflict). Marks the request merged; returns the
+   * merge commit.
+   */
+  async mergeInRepo(pull: ScmTestPullRequest): Promise<string> {
+    const dir = this.#requireRepo(pull);
+    const base = await git(dir, 'rev-parse', `refs/heads/${pull.base}`);
+    const merged = await mergeTree(dir, pull.base, pull.head);
+    if (merged.conflicts.length > 0) throw new Error(`${pull.head} conflicts with ${pull.base} in ${merged.conflicts.join(', ')}`);
+    const commit = await git(dir, 'commit-tree', merged.tree, '-p', base, '-p', `refs/heads/${pull.head}`, '-m', `Merge pull request #${pull.number} from ${pull.head}`);
+    await git(dir, 'update-ref', `refs/heads/${pull.base}`, commit, base);
+    this.merge(pull, commit);
+    return commit;
+  }
+
   async stop(): Promise<void> {
     await new Promise<void>(resolve => this.#server.close(() => resolve()));
   }
 
-  #answer(req: http.IncomingMessage, url: URL, raw: string): { status: number; body: unknown } {
+  async #answer(req: http.IncomingMessage, url: URL, raw: string): Promise<{ status: number; body: unknown }> {
     const forced = this.failNext.shift();
     if (forced) return { status: forced, body: { message: `forced ${forced}` } };
     if (this.#token && !String(req.headers.authorization ?? '').includes(this.#token) && !this.#basicHas(req.headers.authorization)) {
@@ -97,7 +146,8 @@ export class ScmTestServer {
     const mine = this.pulls.filter(p => p.provider === provider && p.repo === repo);
     if (req.method === 'GET' && number !== undefined) {
       const pull = mine.find(p => p.number === number);
-      return pull ? { status: 200, body: this.#render(pull) } : { status: 404, body: { message: 'Not Found' } };
+      if (!pull) return { status: 404, body: { message: 'Not Found' } };
+      return { status: 200, body: this.#render(pull, await this.#conflicts(pull)) };
     }
     if (req.method === 'GET') {
       const head = provider === 'gitlab' ? url.searchParams.get('source_branch') : url.searchParams.get('head')?.replace(/^[^:]*:/, '');
@@ -130,11 +180,50 @@ export class ScmTestServer {
     return Boolean(m && this.#token && Buffer.from(m[1], 'base64').toString().includes(this.#token));
   }
 
-  #render(p: ScmTestPullRequest) {
+  /** Whether an open request conflicts: as the test set it, or from the real repository. */
+  async #conflicts(pull: ScmTestPullRequest): Promise<boolean | undefined> {
+    if (pull.state !== 'open') return undefined;
+    if (pull.conflicts !== undefined) return pull.conflicts;
+    const dir = this.#gitRepos?.(pull.repo);
+    if (!dir) return undefined;
+    // a host computes nothing for a branch that is not there (yet)
+    const exists = (branch: string) => git(dir, 'rev-parse', '--verify', '--quiet', `refs/heads/${branch}`).then(
+      () => true,
+      () => false,
+    );
+    if (!(await exists(pull.base)) || !(await exists(pull.head))) return undefined;
+    const { conflicts } = await mergeTree(dir, pull.base, pull.head);
+    pull.conflictingFiles = conflicts;
+    return conflicts.length > 0;
+  }
+
+  #requireRepo(pull: ScmTestPullRequest): string {
+    const dir = this.#gitRepos?.(pull.repo);
+    if (!dir) throw new Error(`the SCM test server knows no Git repository for ${pull.repo} (start it with gitRepos)`);
+    return dir;
+  }
+
+  #render(p: ScmTestPullRequest, conflicts?: boolean) {
     const url = `${this.baseUrl}/${p.repo}/${p.provider === 'gitlab' ? '-/merge_requests' : 'pulls'}/${p.number}`;
     if (p.provider === 'gitlab') {
-      return { iid: p.number, web_url: url, state: p.state === 'open' ? 'opened' : p.state, source_branch: p.head, target_branch: p.base, merge_commit_sha: p.mergeCommit ?? null };
+      return {
+        iid: p.number,
+        web_url: url,
+        state: p.state === 'open' ? 'opened' : p.state,
+        source_branch: p.head,
+        target_branch: p.base,
+        merge_commit_sha: p.mergeCommit ?? null,
+        ...(conflicts === undefined
+          ? {}
+          : {
+              has_conflicts: conflicts,
+              merge_status: conflicts ? 'cannot_be_merged' : 'can_be_merged',
+              detailed_merge_status: conflicts ? 'conflict' : 'mergeable',
+            }),
+      };
     }
+    let mergeability = {};
+    if (conflicts !== undefined) mergeability = { mergeable: !conflicts, ...(p.provider === 'github' ? { mergeable_state: conflicts ? 'dirty' : 'clean' } : {}) };
     return {
       number: p.number,
       html_url: url,
@@ -144,6 +233,28 @@ export class ScmTestServer {
       merge_commit_sha: p.mergeCommit ?? null,
       head: { ref: p.head },
       base: { ref: p.base },
+      ...mergeability,
     };
+  }
+}
+
+async function git(dir: string, ...args: string[]): Promise<string> {
+  const { stdout } = await execFileAsync('git', ['-C', dir, ...args], {
+    env: { ...process.env, GIT_CONFIG_NOSYSTEM: '1', GIT_AUTHOR_NAME: 'SCM Test Server', GIT_AUTHOR_EMAIL: 'scm@nestor.local', GIT_COMMITTER_NAME: 'SCM Test Server', GIT_COMMITTER_EMAIL: 'scm@nestor.local' },
+  });
+  return stdout.trim();
+}
+
+/** The merge of `head` into `base` without a work tree: its tree, and the files that conflict. */
+async function mergeTree(dir: string, base: string, head: string): Promise<{ tree: string; conflicts: string[] }> {
+  try {
+    const tree = await git(dir, 'merge-tree', '--write-tree', '--no-messages', `refs/heads/${base}`, `refs/heads/${head}`);
+    return { tree, conflicts: [] };
+  } catch (error) {
+    // exit status 1: the tree (with conflict markers), then the conflicting files
+    const { code, stdout } = error as { code?: number; stdout?: string };
+    if (code !== 1 || !stdout) throw error;
+    const [tree, ...files] = stdout.trim().split('\n');
+    return { tree, conflicts: [...new Set(files.map(line => line.split('\t').pop()!))].sort() };
   }
 }

@@ -311,6 +311,24 @@ const LABS_USER = 'user:default/ada';
       expect(events.inIdOrder()).toBe(true);
     });
 
+    it('removes the files on delete, so the pruned object makes the controller destroy', async () => {
+      const [deployment] = (
+        await client.listDeployments({ team: 'team-payments' })
+      ).items.filter(d => d.name === 'invoices');
+      await client.deleteDeployment(deployment.id);
+      await waitForPhase(client, deployment.id, 'Deleted');
+      expect(
+        await scenario.readRepo('payments-infra', 'clusters/dev/invoices'),
+      ).toEqual(new Map());
+      // it was the only deployment there: the commit leaves the folder empty
+      expect(await scenario.readRepo('payments-infra', 'clusters')).toEqual(
+        new Map(),
+      );
+      expect((await scenario.commitSubjects('payments-infra'))[0]).toBe(
+        `nestor: delete team-payments/dev/invoices (revision 1) by ${TEST_USER}`,
+      );
+    });
+
     it("fails the deployment with the plan's error text when the controller cannot plan", async () => {
       const { id } = await client.deploy({
         team: 'team-payments',
@@ -353,20 +371,6 @@ const LABS_USER = 'user:default/ada';
       });
     });
 
-    // (after the failed one: its files stay committed, and the committer refuses to push an empty tree)
-    it('removes the files on delete, so the pruned object makes the controller destroy', async () => {
-      const [deployment] = (
-        await client.listDeployments({ team: 'team-payments' })
-      ).items.filter(d => d.name === 'invoices');
-      await client.deleteDeployment(deployment.id);
-      await waitForPhase(client, deployment.id, 'Deleted');
-      expect(
-        await scenario.readRepo('payments-infra', 'clusters/dev/invoices'),
-      ).toEqual(new Map());
-      expect((await scenario.commitSubjects('payments-infra'))[0]).toBe(
-        `nestor: delete team-payments/dev/invoices (revision 1) by ${TEST_USER}`,
-      );
-    });
   });
 
   (terraform ? describe : describe.skip)(

@@ -76,6 +76,21 @@ export const deliveryRecordSchema = z.object({
   /** when Nestor made (or found already made) the commit */
   committedAt: z.string().optional(),
   cluster: z.string().optional(),
+  /**
+   * where the buffet item's platform files (an XRD and its Composition) went
+   * with this revision: the owner team's repository, with the pull request
+   * the deployment also waits for under the `pull-request` strategy
+   */
+  platform: z
+    .object({
+      repo: z.string(),
+      branch: z.string(),
+      path: z.string(),
+      commit: z.string(),
+      pullRequestUrl: z.string().optional(),
+      mergeCommit: z.string().optional(),
+    })
+    .optional(),
 });
 
 /** @public */

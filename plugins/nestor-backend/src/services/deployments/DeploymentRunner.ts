@@ -1,11 +1,12 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { ConflictError } from '@backstage/errors';
-import { Artifact, Condition, Deployment, DeploymentPhase, NewNestorEvent, ResourceDefinition } from '@nestor/plugin-nestor-common';
+import { Artifact, Condition, DeliveryRecord, Deployment, DeploymentPhase, NewNestorEvent, ResourceDefinition } from '@nestor/plugin-nestor-common';
 import { DeploymentEngine, EngineRenderContext, EngineTarget, NestorStore, readArtifactObjects, requireKubernetes } from '@nestor/plugin-nestor-node';
 import { EngineRegistry } from '../engines/EngineRegistry';
 import { NestorEventPublisher } from '../events/types';
 import { ArgoCdApps } from '../gitops/argocd/ArgoCdApps';
 import { GitOpsDelivery } from '../gitops/GitOpsDelivery';
+import { PullRequestState } from '../gitops/pullRequests/types';
 import { KubernetesClusters } from '../kubernetes/KubernetesClusters';
 import { describeDependency, unavailableDependency } from '../resilience/unavailableDependency';
 import { classifyError } from './classifyError';
@@ -38,6 +39,9 @@ export interface DeploymentRunnerOptions {
 }
 
 const PLATFORM_PREFIX = '_platform/';
+
+/** A delivery (or its platform part) that opened a pull request. */
+type PullRequestRecord = (DeliveryRecord | NonNullable<DeliveryRecord['platform']>) & { pullRequestUrl: string };
 
 /**
  * Moves one deployment one phase on: Pending (waits until its dependencies
@@ -149,13 +153,17 @@ export class DeploymentRunner {
     if (!target) return this.#fail(d, 'NoGitOpsTarget', `team ${d.team} has no spec.gitops repository in its TeamConfig`);
     const { own, platform } = splitArtifacts(currentRevision(d).artifacts);
     const events: NewNestorEvent[] = [];
+    let platformRecord: DeliveryRecord['platform'];
     if (platform.length > 0) {
       const ownerTarget = (await this.#gitopsTarget(definition.metadata.owner)) ?? target;
       const published = await this.#o.delivery.deliverPlatform({ definition, target: ownerTarget, artifacts: platform, deployment: d });
       if (published.changed) events.push(...deploymentEvents.committed(d, { ...published, action: 'publish' }));
+      const { repo, branch, path, commit, pullRequestUrl } = published;
+      platformRecord = { repo: repo!, branch: branch!, path: path!, commit: commit!, ...(pullRequestUrl ? { pullRequestUrl } : {}) };
     }
     const action = isRollbackRevision(currentRevision(d)) ? 'rollback' : 'deploy';
-    const { changed, ...record } = await this.#o.delivery.deliver({ deployment: d, target, artifacts: own, action });
+    const { changed, ...delivered } = await this.#o.delivery.deliver({ deployment: d, target, artifacts: own, action });
+    const record: DeliveryRecord = { ...delivered, ...(platformRecord ? { platform: platformRecord } : {}) };
     await this.#transition(
       d,
       'Committed',
@@ -180,25 +188,59 @@ export class DeploymentRunner {
     return { next: 'now' };
   }
 
-  /** Waits for the pull request of a `pull-request` delivery to be merged (polled), then for the sync. */
+  /**
+   * Waits for the pull requests of a `pull-request` delivery to be merged
+   * (polled): the deployment's own, and its item's platform files' (the
+   * claim must not land before its XRD). One that conflicts with its base is
+   * named in the condition, with the conflicting files, and still waited
+   * for: a person resolves it in the pull request. Then waits for the sync.
+   */
   async #committed(d: Deployment): Promise<StepOutcome> {
     const delivery = currentRevision(d).delivery;
-    if (delivery?.pullRequestUrl) {
-      const pr = await this.#o.delivery.pullRequestState(delivery);
-      if (pr.state === 'closed') return this.#fail(d, 'PullRequestClosed', `pull request ${delivery.pullRequestUrl} was closed without merging`);
-      if (pr.state === 'open') {
-        await this.#setConditions(d, [condition('PullRequestMerged', 'False', 'Open', `waiting for ${delivery.pullRequestUrl} to be merged`)]);
-        return { next: 'later', afterMs: this.#o.statusPollMs };
-      }
-      await this.#transition(d, 'Syncing', { reason: 'PullRequestMerged', message: `${delivery.pullRequestUrl} merged${pr.mergeCommit ? ` as ${pr.mergeCommit.slice(0, 12)}` : ''}` }, x => ({
-        ...x,
-        conditions: mergeConditions(x.conditions, [condition('PullRequestMerged', 'True', 'Merged', delivery.pullRequestUrl)]),
-        revisions: x.revisions.map(r => (r.revision === x.currentRevision ? { ...r, delivery: { ...delivery, ...(pr.mergeCommit ? { mergeCommit: pr.mergeCommit } : {}) } } : r)),
-      }));
+    const pulls = [delivery, delivery?.platform].filter((r): r is PullRequestRecord => Boolean(r?.pullRequestUrl));
+    if (pulls.length === 0) {
+      await this.#transition(d, 'Syncing', { reason: 'WaitingForSync', message: 'waiting for the GitOps controller to apply the commit' });
       return { next: 'now' };
     }
-    await this.#transition(d, 'Syncing', { reason: 'WaitingForSync', message: 'waiting for the GitOps controller to apply the commit' });
+    const states = await Promise.all(pulls.map(async record => ({ record, pr: await this.#o.delivery.pullRequestState(record) })));
+    const closed = states.find(s => s.pr.state === 'closed');
+    if (closed) return this.#fail(d, 'PullRequestClosed', `pull request ${closed.record.pullRequestUrl} was closed without merging`);
+    const open = states.filter(s => s.pr.state === 'open');
+    if (open.length > 0) {
+      const waiting = await Promise.all(open.map(s => this.#waitingFor(d, s.record, s.pr)));
+      const reason = open.some(s => s.pr.conflicts) ? 'Conflict' : 'Open';
+      await this.#setConditions(d, [condition('PullRequestMerged', 'False', reason, waiting.join('; '))]);
+      return { next: 'later', afterMs: this.#o.statusPollMs };
+    }
+    // the merge commits are kept beside Nestor's own commits
+    const mergeCommit = (record: object | undefined) => {
+      const pr = states.find(s => s.record === record)?.pr;
+      return pr?.mergeCommit ? { mergeCommit: pr.mergeCommit } : {};
+    };
+    const platform = delivery!.platform;
+    const merged: DeliveryRecord = { ...delivery!, ...mergeCommit(delivery), ...(platform ? { platform: { ...platform, ...mergeCommit(platform) } } : {}) };
+    const message = states.map(s => `${s.record.pullRequestUrl} merged${s.pr.mergeCommit ? ` as ${s.pr.mergeCommit.slice(0, 12)}` : ''}`).join('; ');
+    await this.#transition(d, 'Syncing', { reason: 'PullRequestMerged', message }, x => ({
+      ...x,
+      conditions: mergeConditions(x.conditions, [condition('PullRequestMerged', 'True', 'Merged', pulls.map(p => p.pullRequestUrl).join(', '))]),
+      revisions: x.revisions.map(r => (r.revision === x.currentRevision ? { ...r, delivery: merged } : r)),
+    }));
     return { next: 'now' };
+  }
+
+  /** Why a deployment still waits for an open pull request: not merged yet, or conflicting (with the files, when they can be told). */
+  async #waitingFor(d: Deployment, record: PullRequestRecord, pr: PullRequestState): Promise<string> {
+    if (!pr.conflicts) return `waiting for ${record.pullRequestUrl} to be merged`;
+    const base = pr.base ?? 'its base branch';
+    let files: string[] | undefined;
+    try {
+      files = pr.base ? await this.#o.delivery.conflictingFiles(record, pr.base) : undefined;
+    } catch (error) {
+      // the host's answer is enough to wait on; the files are a courtesy
+      this.#log(d).warn(`${d.ref}: could not tell the conflicting files of ${record.pullRequestUrl}: ${error}`);
+    }
+    const where = files && files.length > 0 ? ` in ${files.join(', ')}` : '';
+    return `${record.pullRequestUrl} cannot be merged: it conflicts with ${base}${where}; resolve the conflict in the pull request, the deployment goes on once it is merged`;
   }
 
   async #syncing(d: Deployment): Promise<StepOutcome> {

@@ -18,7 +18,10 @@ export type GitOpsDeliveryResult = DeliveryRecord & { mode: 'gitops'; changed: b
  * `pull-request` pushes a branch per deployment revision
  * (`<branchPrefix><ref>/r<revision>`, started from the target branch) and
  * opens a pull (merge) request on GitHub, GitLab or Gitea; the record carries
- * its URL and the deployment waits until it is merged.
+ * its URL and the deployment waits until it is merged. A change the target
+ * branch already has (a buffet item's platform files merged for an earlier
+ * deployment) gets no branch and no pull request. A branch left by an earlier
+ * attempt at the same revision is reused, and so is its open pull request.
  * @public
  */
 export interface GitOpsDeliveryOptions {
@@ -51,6 +54,16 @@ export class GitOpsDelivery {
     const number = Number(record.pullRequestUrl?.match(/(\d+)\/?$/)?.[1]);
     if (!record.repo || !Number.isInteger(number)) throw new Error(`no pull request number in ${record.pullRequestUrl}`);
     return this.#requirePullRequests().forRepo(record.repo).get({ repo: record.repo, number });
+  }
+
+  /**
+   * The files that keep a delivery's pull request from merging (see
+   * {@link GitOpsCommitter.conflictingFiles}); undefined when they cannot be told.
+   */
+  async conflictingFiles(record: { repo?: string; branch?: string; path?: string; commit?: string }, baseBranch: string): Promise<string[] | undefined> {
+    const { repo, branch, path, commit } = record;
+    if (!repo || !branch || !path || !commit) return undefined;
+    return this.#committer.conflictingFiles({ repo, branch, baseBranch, folder: path, commit });
   }
 
   /** Where a deployment's files live in its team's repository. */
@@ -123,14 +136,15 @@ export class GitOpsDelivery {
     const record: GitOpsDeliveryResult = {
       mode: 'gitops',
       repo: location.repo,
-      branch,
+      // already on the target branch: no pull request to open
+      branch: result.alreadyOnBase ? location.branch : branch,
       path: location.path,
       commit: result.commit,
       message,
       committedAt: new Date().toISOString(),
       changed: result.changed,
     };
-    if (!client) return record;
+    if (!client || result.alreadyOnBase) return record;
     const opened = await client.open({
       repo: location.repo,
       head: branch,

@@ -91,6 +91,24 @@ describe('GitRepositoryCommitter', () => {
     expect(fs.existsSync(path.join(tree.dir, 'nestor/dev/b/claim.yaml'))).toBe(true);
   });
 
+  it('removes the last folder of the repository: the commit has the empty tree, and removing it again commits nothing', async () => {
+    const c = committer();
+    const first = await c.commit({ repo, branch: 'main', message: 'deploy', folders: [{ path: 'nestor/dev/a', files: [claim('a')] }] });
+    const removed = await c.commit({ repo, branch: 'main', message: 'delete', folders: [{ path: 'nestor/dev/a', files: [] }] });
+    expect(removed).toMatchObject({ changed: true, attempts: 1 });
+    const tree = await checkout();
+    expect(await tree.head()).toBe(removed.commit);
+    expect(await tree.git('log', '--format=%s|%P')).toBe(`delete|${first.commit}\ndeploy|`);
+    expect(await tree.git('ls-tree', '-r', '--name-only', 'HEAD')).toBe('');
+    expect((await tree.git('rev-parse', 'HEAD^{tree}')).trim()).toBe(await tree.git('hash-object', '-t', 'tree', '/dev/null'));
+    expect(await c.readFolder(repo, 'main', 'nestor/dev/a')).toEqual(new Map());
+    expect(await c.commit({ repo, branch: 'main', message: 'delete again', folders: [{ path: 'nestor/dev/a', files: [] }] })).toEqual({ commit: removed.commit, changed: false, attempts: 0 });
+    // and a later deployment starts again from there
+    const next = await c.commit({ repo, branch: 'main', message: 'deploy b', folders: [{ path: 'nestor/dev/b', files: [claim('b')] }] });
+    await tree.git('pull', '--quiet', 'origin', 'main');
+    expect(await tree.git('ls-tree', '-r', '--name-only', next.commit)).toBe('nestor/dev/b/claim.yaml');
+  });
+
   it('rebases on a branch that moved (non-fast-forward push) and commits once', async () => {
     const c = committer();
     await c.commit({ repo, branch: 'main', message: 'first', folders: [{ path: 'nestor/dev/a', files: [claim('a')] }] });
@@ -180,5 +198,41 @@ describe('GitRepositoryCommitter', () => {
     const tree = await checkout();
     await tree.git('fetch', '--quiet', 'origin', 'nestor/team-a/dev/b-r1');
     expect(await tree.git('log', '--format=%H', 'FETCH_HEAD')).toBe(`${pr.commit}\n${main.commit}`);
+  });
+
+  it('pushes no branch for a change its base branch already has', async () => {
+    const c = committer();
+    const main = await c.commit({ repo, branch: 'main', message: 'seed', folders: [{ path: 'nestor/_platform/cache', files: [claim('xrd')] }] });
+    const again = await c.commit({ repo, branch: 'nestor/_platform/cache-1.0.0', baseBranch: 'main', message: 'publish', folders: [{ path: 'nestor/_platform/cache', files: [claim('xrd')] }] });
+    expect(again).toEqual({ commit: main.commit, changed: false, attempts: 0, alreadyOnBase: true });
+    const tree = await checkout();
+    expect(await tree.git('ls-remote', '--heads', 'origin')).toBe(`${main.commit}\trefs/heads/main`);
+  });
+
+  it('names the files a pull-request branch and its base changed differently since the branch started', async () => {
+    const c = committer();
+    await c.commit({ repo, branch: 'main', message: 'r1', folders: [{ path: 'nestor/dev/a', files: [claim('a'), { path: 'notes.txt', content: 'v1\n' }] }] });
+    const branch = 'nestor/team-a/dev/a/r2';
+    const pr = await c.commit({ repo, branch, baseBranch: 'main', message: 'r2', folders: [{ path: 'nestor/dev/a', files: [claim('a', 'large'), { path: 'notes.txt', content: 'v1\n' }, { path: 'new.yaml', content: 'n: 1\n' }] }] });
+    const ask = (on: GitRepositoryCommitter) => on.conflictingFiles({ repo, branch, baseBranch: 'main', folder: 'nestor/dev/a', commit: pr.commit });
+    expect(await ask(c)).toEqual([]);
+
+    // main moves: the same claim changed by hand, notes edited, the same new file added differently, a file elsewhere
+    const human = await checkout();
+    await human.commitAndPush(
+      { 'nestor/dev/a/claim.yaml': 'kind: PostgresDatabase\nspec:\n  size: medium\n', 'nestor/dev/a/notes.txt': 'by hand\n', 'nestor/dev/a/new.yaml': 'n: 2\n', 'README.md': 'x\n' },
+      'hand edit',
+    );
+    expect(await ask(c)).toEqual(['nestor/dev/a/claim.yaml', 'nestor/dev/a/new.yaml']);
+    // another replica, without a copy of its own, tells the same (it fetches the branch two commits deep)
+    expect(await ask(committer())).toEqual(['nestor/dev/a/claim.yaml', 'nestor/dev/a/new.yaml']);
+
+    // a person pushed to the branch since: Nestor's commit is not its head any more, nothing can be told
+    await human.git('fetch', '--quiet', 'origin', branch);
+    await human.git('checkout', '--quiet', '-b', 'pr', 'FETCH_HEAD');
+    await human.write({ 'nestor/dev/a/notes.txt': 'resolved\n' });
+    await human.commit('fixup');
+    await human.git('push', '--quiet', 'origin', `HEAD:refs/heads/${branch}`);
+    expect(await ask(committer())).toBeUndefined();
   });
 });

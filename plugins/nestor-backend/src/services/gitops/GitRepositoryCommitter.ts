@@ -10,7 +10,7 @@ import { gitDependency } from '../catalog/sources/gitDependency';
 import { GitAuth } from '../catalog/sources/types';
 import { redactUrlCredentials } from '../catalog/sources/redactUrlCredentials';
 import { CircuitBreakers } from '../resilience/CircuitBreakers';
-import { mergeFolderChanges } from './mergeFolderChanges';
+import { mergeFile, mergeFolderChanges } from './mergeFolderChanges';
 import { readFolderAt } from './readFolderAt';
 import { replaceFolders } from './replaceFolders';
 import { GitOpsCommitRequest, GitOpsCommitResult, GitOpsCommitter, GitOpsFolderChange } from './types';
@@ -72,6 +72,34 @@ export class GitRepositoryCommitter implements GitOpsCommitter {
     });
   }
 
+  /**
+   * The files of a pull-request branch's folder that keep it from merging:
+   * those that Nestor's commit on the branch (`commit`) and the base branch's
+   * head (fetched now) both changed, differently, since the commit's parent.
+   * Undefined when that commit is no longer the branch's head or its
+   * parent (a person pushed to the branch since).
+   */
+  async conflictingFiles(options: { repo: string; branch: string; baseBranch: string; folder: string; commit: string }): Promise<string[] | undefined> {
+    const { repo, branch, folder, commit } = options;
+    const gitdir = this.#gitdir(repo, branch);
+    return this.#serialized(gitdir, async () => {
+      const cache = this.#cache(gitdir);
+      await this.#cachedHead(gitdir, repo, branch);
+      const head = await this.#fetch(gitdir, repo, branch, 2);
+      const theirs = await this.#fetch(gitdir, repo, options.baseBranch);
+      if (!head || !theirs) return undefined;
+      const ours = (await git.readCommit({ fs, gitdir, oid: head, cache })).commit;
+      const parent = head === commit ? ours.parent[0] : undefined;
+      if (!parent || ours.parent.length !== 1) return undefined;
+      const [b, o, t] = await Promise.all([parent, head, theirs].map(oid => readFolderAt({ gitdir, cache, commit: oid, folder })));
+      const files = [...new Set([...b.keys(), ...o.keys(), ...t.keys()])];
+      return files
+        .filter(f => mergeFile({ base: b.get(f), ours: o.get(f), theirs: t.get(f) }) === 'conflict')
+        .map(f => `${folder}/${f}`)
+        .sort();
+    });
+  }
+
   async #commit(gitdir: string, request: GitOpsCommitRequest): Promise<GitOpsCommitResult> {
     const { repo, branch } = request;
     const maxAttempts = this.#options.maxAttempts ?? 5;
@@ -79,6 +107,14 @@ export class GitRepositoryCommitter implements GitOpsCommitter {
     let base = await this.#cachedHead(gitdir, repo, branch);
     let fresh = false;
     let folders = request.folders;
+    if (request.baseBranch && request.baseBranch !== branch) {
+      // a change the base branch already has needs no branch (nor pull request)
+      const onBase = await this.#fetch(gitdir, repo, request.baseBranch);
+      const baseTree = onBase ? (await git.readCommit({ fs, gitdir, oid: onBase, cache })).commit.tree : undefined;
+      if (baseTree && (await this.#treeWith(gitdir, baseTree, folders)) === baseTree) {
+        return { commit: onBase!, changed: false, attempts: 0, alreadyOnBase: true };
+      }
+    }
     if (base === null) {
       base = await this.#fetch(gitdir, repo, branch);
       if (base === undefined && request.baseBranch && request.baseBranch !== branch) {
@@ -88,7 +124,7 @@ export class GitRepositoryCommitter implements GitOpsCommitter {
     }
     for (let attempt = 1; ; attempt++) {
       const baseTree = base ? (await git.readCommit({ fs, gitdir, oid: base, cache })).commit.tree : undefined;
-      const tree = await replaceFolders({ gitdir, cache, baseTree, folders });
+      const tree = await this.#treeWith(gitdir, baseTree, folders);
       if (tree === baseTree) {
         if (!fresh) {
           // the cached head may be stale: only the remote's head can say nothing is left to do
@@ -99,7 +135,7 @@ export class GitRepositoryCommitter implements GitOpsCommitter {
         }
         return { commit: base ?? '', changed: false, attempts: attempt - 1 };
       }
-      if (!tree) throw new Error(`refusing to push an empty tree to ${redactUrlCredentials(repo)}`);
+      if (!tree) throw new Error(`no tree to commit to ${redactUrlCredentials(repo)}`);
       const now = Math.floor(Date.now() / 1000);
       const signature = { ...this.#options.author, timestamp: now, timezoneOffset: 0 };
       const oid = await git.commit({
@@ -158,6 +194,12 @@ export class GitRepositoryCommitter implements GitOpsCommitter {
     });
   }
 
+  /** `baseTree` with the folders replaced; removing the last folder leaves the empty tree, a valid commit like any other. */
+  async #treeWith(gitdir: string, baseTree: string | undefined, folders: GitOpsFolderChange[]): Promise<string | undefined> {
+    const tree = await replaceFolders({ gitdir, cache: this.#cache(gitdir), baseTree, folders });
+    return tree ?? (baseTree ? git.writeTree({ fs, gitdir, tree: [] }) : undefined);
+  }
+
   /** The remote head as last fetched; null when this copy never fetched (it is created then). */
   async #cachedHead(gitdir: string, repo: string, branch: string): Promise<string | undefined | null> {
     if (!fs.existsSync(path.join(gitdir, 'HEAD'))) {
@@ -173,8 +215,8 @@ export class GitRepositoryCommitter implements GitOpsCommitter {
     }
   }
 
-  /** Fetches the branch's head; undefined when the branch does not exist yet (an empty repository). */
-  async #fetch(gitdir: string, repo: string, branch: string): Promise<string | undefined> {
+  /** Fetches the branch's head (`depth` commits of it); undefined when the branch does not exist yet (an empty repository). */
+  async #fetch(gitdir: string, repo: string, branch: string, depth = 1): Promise<string | undefined> {
     try {
       const auth = await this.#auth(repo);
       const result = await this.#breakers.call(
@@ -188,7 +230,7 @@ export class GitRepositoryCommitter implements GitOpsCommitter {
             remote: 'origin',
             ref: branch,
             singleBranch: true,
-            depth: 1,
+            depth,
             tags: false,
             cache: this.#cache(gitdir),
             headers: withTraceHeaders(),

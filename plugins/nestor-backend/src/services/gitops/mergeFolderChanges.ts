@@ -25,18 +25,24 @@ export function mergeFolderChanges(options: {
     const ours = new Map(folder.files.map(f => [f.path, f.content]));
     const files: GitOpsFolderChange['files'] = [];
     for (const file of new Set([...base.keys(), ...theirs.keys(), ...ours.keys()])) {
-      const [b, t, o] = [base.get(file), theirs.get(file), ours.get(file)];
-      let content: string | undefined;
-      if (t === b) content = o;
-      else if (o === b || o === t) content = t;
-      else {
-        conflicts.push(`${folder.path}/${file}`);
-        continue;
-      }
-      if (content !== undefined) files.push({ path: file, content });
+      const result = mergeFile({ base: base.get(file), theirs: theirs.get(file), ours: ours.get(file) });
+      if (result === 'conflict') conflicts.push(`${folder.path}/${file}`);
+      else if (result.content !== undefined) files.push({ path: file, content: result.content });
     }
     return { path: folder.path, files };
   });
   if (conflicts.length > 0) throw new GitOpsConflictError({ repo: options.repo, branch: options.branch, files: conflicts.sort() });
   return merged;
+}
+
+/**
+ * The three-way merge of one file's content (undefined: the file is absent):
+ * `conflict` when both sides changed it, differently.
+ * @internal
+ */
+export function mergeFile(versions: { base?: string; theirs?: string; ours?: string }): { content: string | undefined } | 'conflict' {
+  const { base, theirs, ours } = versions;
+  if (theirs === base) return { content: ours };
+  if (ours === base || ours === theirs) return { content: theirs };
+  return 'conflict';
 }

@@ -37,6 +37,11 @@ export interface GitOpsCommitResult {
   changed: boolean;
   /** push attempts made (more than one after non-fast-forward rejections) */
   attempts: number;
+  /**
+   * true when the request named a `baseBranch` that already has the
+   * content: no branch was pushed, `commit` is the base branch's head
+   */
+  alreadyOnBase?: boolean;
 }
 
 /**
@@ -48,4 +53,10 @@ export interface GitOpsCommitResult {
  */
 export interface GitOpsCommitter {
   commit(request: GitOpsCommitRequest): Promise<GitOpsCommitResult>;
+  /**
+   * The files of `folder` that `commit` (the head of a pull-request
+   * `branch`) and `baseBranch` changed differently since the commit's
+   * parent; undefined when that cannot be told (the branch moved on).
+   */
+  conflictingFiles(options: { repo: string; branch: string; baseBranch: string; folder: string; commit: string }): Promise<string[] | undefined>;
 }

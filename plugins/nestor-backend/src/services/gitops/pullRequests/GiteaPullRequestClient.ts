@@ -7,6 +7,10 @@ interface GiteaPull {
   state: 'open' | 'closed';
   merged?: boolean;
   merge_commit_sha?: string | null;
+  /** false on conflicts (also while Gitea is still checking, and for a work-in-progress title) */
+  mergeable?: boolean;
+  head?: { ref?: string };
+  base?: { ref?: string };
 }
 
 /** Pull requests on Gitea's REST API (`/api/v1/repos/{owner}/{repo}/pulls`). @public */
@@ -35,7 +39,7 @@ export class GiteaPullRequestClient implements PullRequestClient {
     } catch (error) {
       // 409: a pull request for this branch already exists
       if (!(error instanceof ScmApiError) || error.statusCode !== 409) throw error;
-      const open = await scmFetch<Array<GiteaPull & { head?: { ref?: string } }>>(`${pulls}?state=open`, { headers: this.#headers });
+      const open = await scmFetch<GiteaPull[]>(`${pulls}?state=open`, { headers: this.#headers });
       const mine = open.find(p => p.head?.ref === options.head);
       if (!mine) throw error;
       return { number: mine.number, url: mine.html_url };
@@ -44,8 +48,10 @@ export class GiteaPullRequestClient implements PullRequestClient {
 
   async get(options: { repo: string; number: number }): Promise<PullRequestState> {
     const pr = await scmFetch<GiteaPull>(`${this.#pulls(options.repo)}/${options.number}`, { headers: this.#headers });
-    if (pr.merged) return { state: 'merged', mergeCommit: pr.merge_commit_sha ?? undefined };
-    return { state: pr.state === 'open' ? 'open' : 'closed' };
+    const branches = { head: pr.head?.ref, base: pr.base?.ref };
+    if (pr.merged) return { state: 'merged', mergeCommit: pr.merge_commit_sha ?? undefined, ...branches };
+    if (pr.state !== 'open') return { state: 'closed', ...branches };
+    return { state: 'open', ...branches, conflicts: pr.mergeable === false };
   }
 
   #pulls(repo: string): string {

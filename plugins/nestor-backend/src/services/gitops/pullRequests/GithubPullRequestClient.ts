@@ -9,6 +9,12 @@ interface GithubPull {
   merged?: boolean;
   merged_at?: string | null;
   merge_commit_sha?: string | null;
+  /** null while GitHub computes it; false on conflicts */
+  mergeable?: boolean | null;
+  /** `dirty` when the merge commit cannot be made cleanly */
+  mergeable_state?: string;
+  head?: { ref?: string };
+  base?: { ref?: string };
 }
 
 /** Pull requests on GitHub's REST API (`/repos/{owner}/{repo}/pulls`). @public */
@@ -44,8 +50,10 @@ export class GithubPullRequestClient implements PullRequestClient {
   async get(options: { repo: string; number: number }): Promise<PullRequestState> {
     const { owner, name } = parseRepoUrl(options.repo);
     const pr = await scmFetch<GithubPull>(`${this.#apiBaseUrl}/repos/${owner}/${name}/pulls/${options.number}`, { headers: await this.#headers(options.repo) });
-    if (pr.merged || pr.merged_at) return { state: 'merged', mergeCommit: pr.merge_commit_sha ?? undefined };
-    return { state: pr.state === 'open' ? 'open' : 'closed' };
+    const branches = { head: pr.head?.ref, base: pr.base?.ref };
+    if (pr.merged || pr.merged_at) return { state: 'merged', mergeCommit: pr.merge_commit_sha ?? undefined, ...branches };
+    if (pr.state !== 'open') return { state: 'closed', ...branches };
+    return { state: 'open', ...branches, conflicts: pr.mergeable === false || pr.mergeable_state === 'dirty' };
   }
 
   async #headers(repo: string): Promise<Record<string, string>> {

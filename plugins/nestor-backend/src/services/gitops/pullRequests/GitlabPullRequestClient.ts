@@ -7,6 +7,13 @@ interface GitlabMergeRequest {
   state: 'opened' | 'closed' | 'locked' | 'merged';
   merge_commit_sha?: string | null;
   squash_commit_sha?: string | null;
+  source_branch?: string;
+  target_branch?: string;
+  has_conflicts?: boolean;
+  /** `conflict` when the source branch conflicts with the target (GitLab 15.6+) */
+  detailed_merge_status?: string;
+  /** deprecated; `cannot_be_merged` for conflicts (and a few other reasons) */
+  merge_status?: string;
 }
 
 /** Merge requests on GitLab's REST API (`/projects/{id}/merge_requests`). @public */
@@ -44,8 +51,12 @@ export class GitlabPullRequestClient implements PullRequestClient {
 
   async get(options: { repo: string; number: number }): Promise<PullRequestState> {
     const mr = await scmFetch<GitlabMergeRequest>(`${this.#requests(options.repo)}/${options.number}`, { headers: this.#headers() });
-    if (mr.state === 'merged') return { state: 'merged', mergeCommit: mr.merge_commit_sha ?? mr.squash_commit_sha ?? undefined };
-    return { state: mr.state === 'opened' ? 'open' : 'closed' };
+    const branches = { head: mr.source_branch, base: mr.target_branch };
+    if (mr.state === 'merged') return { state: 'merged', mergeCommit: mr.merge_commit_sha ?? mr.squash_commit_sha ?? undefined, ...branches };
+    if (mr.state !== 'opened') return { state: 'closed', ...branches };
+    // older GitLab answers without has_conflicts: merge_status is all there is
+    const conflicts = mr.has_conflicts ?? mr.merge_status === 'cannot_be_merged';
+    return { state: 'open', ...branches, conflicts: conflicts || mr.detailed_merge_status === 'conflict' };
   }
 
   #requests(repo: string): string {

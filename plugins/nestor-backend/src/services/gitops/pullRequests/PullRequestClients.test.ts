@@ -1,6 +1,6 @@
 import { ConfigReader } from '@backstage/config';
 import { TransientEngineError } from '@nestor/plugin-nestor-node';
-import { ScmTestServer } from '@nestor/test-utils';
+import { GitHttpServer, GitWorkTree, ScmTestServer } from '@nestor/test-utils';
 import { PullRequestClients } from './PullRequestClients';
 import { ScmApiError } from './scmFetch';
 
@@ -43,14 +43,62 @@ describe('pull-request clients on the SCM test server', () => {
     expect(await client.open({ repo, head: 'nestor/team-a/dev/db/r1', base: 'main', title: 't', body: 'b' })).toEqual(opened);
     expect(scm.pulls).toHaveLength(1);
 
-    expect(await client.get({ repo, number: opened.number })).toEqual({ state: 'open' });
+    const branches = { head: 'nestor/team-a/dev/db/r1', base: 'main' };
+    // no repository behind this host: no mergeability in the answer, which reads as no conflict
+    expect(await client.get({ repo, number: opened.number })).toEqual({ state: 'open', ...branches, conflicts: false });
+    scm.pulls[0].conflicts = true;
+    expect(await client.get({ repo, number: opened.number })).toEqual({ state: 'open', ...branches, conflicts: true });
     scm.merge(scm.pulls[0], 'abc123');
-    expect(await client.get({ repo, number: opened.number })).toEqual({ state: 'merged', mergeCommit: 'abc123' });
+    expect(await client.get({ repo, number: opened.number })).toEqual({ state: 'merged', mergeCommit: 'abc123', ...branches });
 
     const second = await client.open({ repo, head: 'nestor/team-a/dev/db/r2', base: 'main', title: 't2', body: 'b2' });
     expect(second.number).toBe(2);
     scm.close(scm.pulls[1]);
-    expect(await client.get({ repo, number: 2 })).toEqual({ state: 'closed' });
+    expect(await client.get({ repo, number: 2 })).toEqual({ state: 'closed', head: 'nestor/team-a/dev/db/r2', base: 'main' });
+  });
+
+  it.each(cases)('$provider: reads whether a request conflicts with its base, as the host computes it on the real repository', async ({ provider, repo, stored }) => {
+    const git = await GitHttpServer.start();
+    const real = await ScmTestServer.start({ token: 'scm-token', gitRepos: name => git.repoPath(name) });
+    const tree = await GitWorkTree.create(await git.createRepo(stored));
+    try {
+      await tree.commitAndPush({ 'nestor/dev/db/claim.yaml': 'size: small\n', 'README.md': '# infra\n' }, 'initial');
+      await tree.git('checkout', '--quiet', '-b', 'nestor/team-a/dev/db/r2');
+      await tree.write({ 'nestor/dev/db/claim.yaml': 'size: large\n' });
+      await tree.commit('deploy r2');
+      await tree.git('push', '--quiet', 'origin', 'nestor/team-a/dev/db/r2');
+      await tree.git('checkout', '--quiet', 'main');
+      const config = new ConfigReader({
+        integrations: {
+          github: [{ host: 'github.example.com', apiBaseUrl: real.githubApiUrl, token: 'scm-token' }],
+          gitlab: [{ host: 'gitlab.example.com', apiBaseUrl: real.gitlabApiUrl, token: 'scm-token' }],
+          gitea: [{ host: 'gitea.example.com', baseUrl: real.giteaBaseUrl, password: 'scm-token' }],
+        },
+      });
+      const client = PullRequestClients.fromConfig(config).forRepo(repo);
+      const { number } = await client.open({ repo, head: 'nestor/team-a/dev/db/r2', base: 'main', title: 't', body: 'b' });
+      expect(await client.get({ repo, number })).toMatchObject({ state: 'open', conflicts: false });
+
+      // the base branch gets another change to the same file
+      await tree.commitAndPush({ 'nestor/dev/db/claim.yaml': 'size: medium\n' }, 'hand edit');
+      expect(await client.get({ repo, number })).toMatchObject({ state: 'open', conflicts: true, base: 'main' });
+      expect(real.pulls[0]).toMatchObject({ provider, conflictingFiles: ['nestor/dev/db/claim.yaml'] });
+      await expect(real.mergeInRepo(real.pulls[0])).rejects.toThrow(/conflicts with main in nestor\/dev\/db\/claim\.yaml/);
+
+      // resolved in the request's branch: main merged into it, the request's side kept
+      await tree.git('checkout', '--quiet', 'nestor/team-a/dev/db/r2');
+      await tree.git('merge', '--quiet', '-X', 'ours', '-m', 'resolve', 'main');
+      await tree.git('push', '--quiet', 'origin', 'nestor/team-a/dev/db/r2');
+      expect(await client.get({ repo, number })).toMatchObject({ state: 'open', conflicts: false });
+      const mergeCommit = await real.mergeInRepo(real.pulls[0]);
+      expect(await client.get({ repo, number })).toEqual({ state: 'merged', mergeCommit, head: 'nestor/team-a/dev/db/r2', base: 'main' });
+      await tree.git('fetch', '--quiet', 'origin', 'main');
+      expect(await tree.git('show', 'FETCH_HEAD:nestor/dev/db/claim.yaml')).toBe('size: large');
+    } finally {
+      await tree.remove();
+      await real.stop();
+      await git.stop();
+    }
   });
 
   it.each(cases)('$provider: a refused token is a plain error, a 5xx a transient one, an unknown number a 404', async ({ repo, path }) => {

@@ -10,6 +10,17 @@ export interface PullRequestState {
   state: 'open' | 'merged' | 'closed';
   /** the commit that landed on the target branch, once merged */
   mergeCommit?: string;
+  /** the branch it merges from */
+  head?: string;
+  /** the branch it merges into */
+  base?: string;
+  /**
+   * true when the host says it cannot merge because of conflicts with its
+   * base (GitHub `mergeable: false` or `mergeable_state: dirty`, GitLab
+   * `has_conflicts` or `detailed_merge_status: conflict`, Gitea
+   * `mergeable: false`); open requests only
+   */
+  conflicts?: boolean;
 }
 
 /**
