@@ -1,4 +1,7 @@
-import { ArgoCdSwaggerValidator, ArgoCdTestServer, findUpstreamDir } from '@nestor/test-utils';
+import fs from 'node:fs';
+import path from 'node:path';
+import YAML from 'yaml';
+import { ArgoCdSwaggerValidator, ArgoCdTestServer, findUpstreamDir, UpstreamCrdValidator } from '@nestor/test-utils';
 import { Deployment, GitopsTarget } from '@nestor/plugin-nestor-common';
 import { TransientEngineError } from '@nestor/plugin-nestor-node';
 import { ArgoCdApps } from './ArgoCdApps';
@@ -36,7 +39,7 @@ describeWithSwagger('ArgoCdApps on the Argo CD test server', () => {
     const app = server.apps.get('nestor-team-a-dev')!;
     expect(app.spec).toEqual({
       project: 'platform',
-      source: { repoURL: target.repo, targetRevision: 'main', path: 'nestor/dev', directory: { recurse: true } },
+      source: { repoURL: target.repo, targetRevision: 'main', path: 'nestor/dev', directory: { recurse: true, exclude: '*/chart/*' } },
       destination: { server: 'https://kubernetes.default.svc', namespace: 'team-a-dev' },
       syncPolicy: { automated: { prune: true, selfHeal: true } },
     });
@@ -53,6 +56,28 @@ describeWithSwagger('ArgoCdApps on the Argo CD test server', () => {
     ]);
     await a.status(deployment, target, 'c2');
     expect(server.requests.filter(r => r.path.endsWith('/sync'))).toHaveLength(2);
+  });
+
+  it("leaves the Helm engine's wrapper charts out of the recursive directory source, with a field of the upstream Application schema", async () => {
+    const desired = apps().desiredApp(apps().clients()[0], target, 'team-a', 'dev');
+    const directory = desired.spec.source.directory!;
+    // the field exists upstream, as a string: in the CRD and in the API's swagger
+    const crd = YAML.parse(fs.readFileSync(path.join(upstream!, 'argo-cd/application-crd.yaml'), 'utf8'));
+    const schema = crd.spec.versions.find((v: { name: string }) => v.name === 'v1alpha1').schema.openAPIV3Schema;
+    expect(schema.properties.spec.properties.source.properties.directory.properties.exclude.type).toBe('string');
+    expect(UpstreamCrdValidator.load(upstream!, ['argo-cd/application-crd.yaml']).validate({ apiVersion: 'argoproj.io/v1alpha1', kind: 'Application', ...desired })).toEqual([]);
+    const swagger = JSON.parse(fs.readFileSync(path.join(upstream!, 'argo-cd/swagger.json'), 'utf8'));
+    expect(swagger.definitions.v1alpha1ApplicationSourceDirectory.properties.exclude.type).toBe('string');
+
+    // Argo CD matches each file's path under the source path (nestor/dev) with gobwas/glob, no
+    // separators: '*' matches any characters, '/' included; '{a,b}' are alternatives
+    const argoGlob = (pattern: string) =>
+      new RegExp(`^${pattern.replace(/[.+^$()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.').replace(/\{([^}]*)\}/g, (_, alts: string) => `(${alts.split(',').join('|')})`)}$`);
+    const excluded = (file: string) => argoGlob(directory.exclude!).test(file);
+    // what the Helm engine commits for an item with a wrapper chart
+    expect(['site/chart/Chart.yaml', 'site/chart/values.yaml', 'site/chart/values-dev.yaml', 'site/chart/templates/deployment.yaml'].filter(excluded)).toHaveLength(4);
+    expect(['site/application.yaml', 'orders-db/claim.yaml', 'orders-db/charts.yaml', 'chart-museum/application.yaml', 'site/values/chart.yaml', 'chart/application.yaml'].filter(excluded)).toEqual([]);
+    expect(directory.recurse).toBe(true);
   });
 
   it('reports Failed with the health message when the app is Degraded', async () => {

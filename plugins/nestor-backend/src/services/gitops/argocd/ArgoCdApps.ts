@@ -15,9 +15,22 @@ export interface ArgoCdDeploymentStatus {
 }
 
 /**
+ * What the team/environment application leaves out of its recursive
+ * directory source: the `chart/` folder of each deployment, where the Helm
+ * engine commits the wrapper charts its Application (or HelmRelease) reads.
+ * Argo CD renders a directory source file by file and would fail on a
+ * chart's templates and `Chart.yaml`. Argo CD matches the pattern against
+ * each file's path relative to the source path, with `*` matching `/` too
+ * (a `gobwas/glob` compiled without separators).
+ * @public
+ */
+export const ARGOCD_DIRECTORY_EXCLUDE = '*/chart/*';
+
+/**
  * Nestor's Argo CD applications: one app-of-apps per team and environment,
  * `nestor-<team>-<environment>`, whose source is the team's GitOps folder
- * for that environment (`<path>/<environment>`, recursive). What a
+ * for that environment (`<path>/<environment>`, recursive, without the
+ * wrapper charts: {@link ARGOCD_DIRECTORY_EXCLUDE}). What a
  * deployment commits there (its objects, or `Application` manifests for
  * engines that render them) is what the app syncs. The app is created, or
  * its spec updated, the first time a team deploys to an environment; a sync
@@ -85,7 +98,7 @@ export class ArgoCdApps {
       },
       spec: {
         project: target.argocd?.project ?? client.config.project ?? 'default',
-        source: { repoURL: target.repo, targetRevision: target.branch, path, directory: { recurse: true } },
+        source: { repoURL: target.repo, targetRevision: target.branch, path, directory: { recurse: true, exclude: ARGOCD_DIRECTORY_EXCLUDE } },
         destination: { server: 'https://kubernetes.default.svc', namespace: target.argocd?.namespace ?? `${team}-${environment}` },
         syncPolicy: { automated: { prune: true, selfHeal: true } },
       },

@@ -3,7 +3,7 @@ export interface ArgoCdApplication {
   metadata: { name: string; namespace?: string; labels?: Record<string, string>; resourceVersion?: string };
   spec: {
     project: string;
-    source: { repoURL: string; targetRevision: string; path: string; directory?: { recurse?: boolean } };
+    source: { repoURL: string; targetRevision: string; path: string; directory?: { recurse?: boolean; exclude?: string } };
     destination: { server?: string; name?: string; namespace?: string };
     syncPolicy?: { automated?: { prune?: boolean; selfHeal?: boolean } };
   };
