@@ -70,14 +70,13 @@ export interface Config {
            * @visibility secret
            */
           env?: { [name: string]: string };
-          /** Scheduled `terraform plan -detailed-exitcode` of every applied workspace on this host. */
+          /**
+           * `terraform plan -detailed-exitcode` of an applied direct deployment when the
+           * backend's drift monitor checks it (`nestor.coordinator.driftCheck` sets how often).
+           */
           driftDetection?: {
-            /** Default true. */
+            /** Default true; false judges direct deployments from their status only (no plan runs). */
             enabled?: boolean;
-            /** Default every 30 minutes. */
-            frequency?: { hours?: number; minutes?: number; seconds?: number };
-            /** Default 10 minutes. */
-            timeout?: { hours?: number; minutes?: number; seconds?: number };
           };
         };
       };

@@ -1,3 +1,4 @@
+import { LoggerService } from '@backstage/backend-plugin-api';
 import { InputError } from '@backstage/errors';
 import {
   Artifact,
@@ -7,11 +8,13 @@ import {
 import {
   DeploymentEngine,
   EngineCapabilities,
+  EngineDriftReport,
   EngineRenderContext,
   EngineStatus,
   EngineTarget,
   EngineValidationIssue,
   RenderResult,
+  engineLogger,
   noClusterStatus,
   objectArtifact,
   readArtifactObjects,
@@ -41,7 +44,8 @@ import { validateTerraformBlock } from './validation/validateTerraformBlock';
  * Flux tofu-controller. Direct: the `terraform` CLI on the backend's host,
  * in a working directory per deployment, planned when rendering (the plan is
  * kept on the revision), applied from that plan, destroyed on teardown, and
- * checked for drift on a schedule.
+ * checked for drift (`plan -detailed-exitcode`) when the backend's drift
+ * monitor asks.
  * @public
  */
 export class TerraformEngine implements DeploymentEngine {
@@ -54,20 +58,29 @@ export class TerraformEngine implements DeploymentEngine {
   readonly cli: TerraformCli;
   readonly #config: TerraformEngineConfig;
   readonly #now: () => Date;
+  readonly #logger?: LoggerService;
 
+  /** `logger`: the module's, for lines about a deployment whose context brings none. */
   static create(options: {
     config: TerraformEngineConfig;
     now?: () => Date;
+    logger?: LoggerService;
   }): TerraformEngine {
     return new TerraformEngine(
       options.config,
       options.now ?? (() => new Date()),
+      options.logger,
     );
   }
 
-  private constructor(config: TerraformEngineConfig, now: () => Date) {
+  private constructor(
+    config: TerraformEngineConfig,
+    now: () => Date,
+    logger: LoggerService | undefined,
+  ) {
     this.#config = config;
     this.#now = now;
+    this.#logger = logger;
     this.cli = TerraformCli.create({ config, now });
   }
 
@@ -82,6 +95,11 @@ export class TerraformEngine implements DeploymentEngine {
     if (context.deployment.delivery === 'direct') {
       const files = this.#directFiles(context, block);
       const plan = await this.cli.plan(deploymentRef(context), files);
+      engineLogger(context, this.#logger).info(
+        `terraform plan of ${context.deployment.ref}: ${
+          plan.changes ? 'changes to apply' : 'no changes'
+        }`,
+      );
       return {
         artifacts: [
           ...toArtifacts(files),
@@ -132,7 +150,12 @@ export class TerraformEngine implements DeploymentEngine {
       throw new InputError(
         `the revision of ${context.deployment.ref} lacks ${missing.join(', ')}`,
       );
-    await this.cli.apply(deploymentRef(context), files);
+    const outputs = await this.cli.apply(deploymentRef(context), files);
+    engineLogger(context, this.#logger).info(
+      `terraform apply of ${context.deployment.ref} succeeded (${
+        Object.keys(outputs).length
+      } output(s))`,
+    );
   }
 
   async status(
@@ -154,6 +177,45 @@ export class TerraformEngine implements DeploymentEngine {
       deploymentRef(context),
       this.#directFiles(context, requireBlock(context.definition)),
     );
+    engineLogger(context, this.#logger).info(
+      `terraform destroy of ${context.deployment.ref} succeeded; its working directory is removed`,
+    );
+  }
+
+  /**
+   * Direct mode: `terraform plan -detailed-exitcode` on the applied files
+   * (exit code 2 is drift), under the workspace's lock. No answer (the drift
+   * monitor then reads {@link TerraformEngine.status}) for GitOps
+   * deployments (the tofu-controller re-plans them), when
+   * `direct.driftDetection.enabled` is false, or while the workspace holds
+   * files not applied yet.
+   */
+  async detectDrift(
+    context: EngineRenderContext,
+    _target: EngineTarget,
+  ): Promise<EngineDriftReport | undefined> {
+    if (
+      context.deployment.delivery !== 'direct' ||
+      !this.#config.direct.driftDetection.enabled
+    )
+      return undefined;
+    const drift = await this.cli.checkDrift(deploymentRef(context));
+    const log = engineLogger(context, this.#logger);
+    if (!drift.checked) {
+      log.info(
+        `Terraform drift of ${context.deployment.ref} not checked: ${drift.summary}`,
+      );
+      return undefined;
+    }
+    if (drift.drifted)
+      log.warn(
+        `Terraform drift in ${context.deployment.ref}: ${drift.summary}`,
+      );
+    return {
+      drifted: drift.drifted,
+      message: drift.summary,
+      ...(drift.drifted && drift.plan ? { details: drift.plan } : {}),
+    };
   }
 
   async health(): Promise<{
@@ -218,32 +280,20 @@ export class TerraformEngine implements DeploymentEngine {
         message,
       };
     }
-    const conditions: EngineStatus['conditions'] = [
-      {
-        type: 'Ready',
-        status: 'True',
-        reason: 'Applied',
-        message: `terraform apply succeeded at ${record.appliedAt}`,
-        lastTransitionTime: record.appliedAt,
-      },
-    ];
-    if (record.drift) {
-      conditions.push({
-        type: 'Drifted',
-        status: record.drift.drifted ? 'True' : 'False',
-        reason: record.drift.drifted ? 'DriftDetected' : 'NoDrift',
-        message: record.drift.summary,
-        lastTransitionTime: record.drift.checkedAt,
-      });
-    }
-    const drifted = record.drift?.drifted
-      ? `; drift detected at ${record.drift.checkedAt}: ${record.drift.summary}`
-      : '';
+    // drift is the drift monitor's to report (detectDrift), as the deployment's Drifted condition
     return {
       phase: 'Ready',
-      conditions,
+      conditions: [
+        {
+          type: 'Ready',
+          status: 'True',
+          reason: 'Applied',
+          message: `terraform apply succeeded at ${record.appliedAt}`,
+          lastTransitionTime: record.appliedAt,
+        },
+      ],
       outputs: record.outputs ?? {},
-      message: `applied at ${record.appliedAt}${drifted}`,
+      message: `applied at ${record.appliedAt}`,
     };
   }
 

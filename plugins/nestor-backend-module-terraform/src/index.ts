@@ -24,7 +24,6 @@ export type {
   TerraformFiles,
   TerraformDeploymentRef,
 } from './direct/TerraformCli';
-export { TerraformDriftDetector } from './direct/TerraformDriftDetector';
 export {
   renderRootModule,
   hclString,

@@ -7,12 +7,12 @@ import {
   readEngineConfig,
 } from '@nestor/plugin-nestor-node';
 import { terraformEngineConfigSchema } from './config/terraformEngineConfigSchema';
-import { TerraformDriftDetector } from './direct/TerraformDriftDetector';
 import { TerraformEngine } from './TerraformEngine';
 
 /**
- * Registers the `terraform` deployment engine (`nestor.engines.terraform`)
- * and schedules drift detection of its direct deployments.
+ * Registers the `terraform` deployment engine (`nestor.engines.terraform`).
+ * Drift of its direct deployments is checked when the backend's drift
+ * monitor asks (`detectDrift`).
  * @public
  */
 export const nestorModuleTerraformEngine = createBackendModule({
@@ -23,16 +23,18 @@ export const nestorModuleTerraformEngine = createBackendModule({
       deps: {
         config: coreServices.rootConfig,
         logger: coreServices.logger,
-        scheduler: coreServices.scheduler,
         engines: nestorEnginesExtensionPoint,
       },
-      async init({ config, logger, scheduler, engines }) {
+      async init({ config, logger, engines }) {
         const engineConfig = readEngineConfig(
           config,
           'terraform',
           terraformEngineConfigSchema,
         );
-        const engine = TerraformEngine.create({ config: engineConfig });
+        const engine = TerraformEngine.create({
+          config: engineConfig,
+          logger,
+        });
         engines.addEngine(engine);
         const health = await engine.health();
         (health.status === 'ok'
@@ -40,12 +42,6 @@ export const nestorModuleTerraformEngine = createBackendModule({
           : logger.warn.bind(logger))(
           `Terraform engine registered: ${health.message}`,
         );
-        if (health.status === 'ok') {
-          await TerraformDriftDetector.create({
-            cli: engine.cli,
-            logger: logger.child({ task: 'terraform-drift' }),
-          }).schedule(scheduler, engineConfig.direct.driftDetection);
-        }
       },
     });
   },

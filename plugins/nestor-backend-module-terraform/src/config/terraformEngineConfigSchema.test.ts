@@ -29,7 +29,7 @@ describe('nestor.engines.terraform', () => {
       binary: 'terraform',
       workingDirectory: '.nestor/terraform',
       lockTimeoutSeconds: 30,
-      driftDetection: { enabled: true, frequency: { minutes: 30 } },
+      driftDetection: { enabled: true },
     });
   });
 

@@ -1,13 +1,5 @@
 import { z } from 'zod';
 
-const durationSchema = z
-  .object({
-    seconds: z.number().nonnegative().optional(),
-    minutes: z.number().nonnegative().optional(),
-    hours: z.number().nonnegative().optional(),
-  })
-  .strict();
-
 const stateBackendSchema = z.discriminatedUnion('type', [
   z
     .object({
@@ -80,12 +72,9 @@ export const terraformEngineConfigSchema = z
         commandTimeoutMinutes: z.number().positive().default(30),
         /** environment of every terraform command (provider credentials, ...) */
         env: z.record(z.string(), z.string()).default({}),
+        /** `enabled: false`: the drift monitor judges direct deployments from their status only (no plan runs) */
         driftDetection: z
-          .object({
-            enabled: z.boolean().default(true),
-            frequency: durationSchema.default({ minutes: 30 }),
-            timeout: durationSchema.default({ minutes: 10 }),
-          })
+          .object({ enabled: z.boolean().default(true) })
           .strict()
           .prefault({}),
       })

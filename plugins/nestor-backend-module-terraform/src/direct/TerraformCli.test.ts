@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { mockServices } from '@backstage/backend-test-utils';
 import {
   EngineRenderContext,
   TransientEngineError,
@@ -16,7 +17,6 @@ import { terraformEngineConfigSchema } from '../config/terraformEngineConfigSche
 import { findTerraform } from '../__testUtils__/findTerraform';
 import { TerraformEngine } from '../TerraformEngine';
 import { TerraformCommandError } from './TerraformCli';
-import { TerraformDriftDetector } from './TerraformDriftDetector';
 
 const terraform = findTerraform(
   'the direct-mode tests with the real CLI are skipped',
@@ -234,27 +234,28 @@ describeWithTerraform('direct mode with the real terraform CLI', () => {
     ).toBeGreaterThanOrEqual(serial);
   });
 
-  it('finds drift with plan -detailed-exitcode and reports it as a Drifted condition', async () => {
+  it('finds drift with plan -detailed-exitcode (detectDrift), logging it with the deployment ref', async () => {
+    const moduleLogger = mockServices.logger.mock();
+    const deploymentLogger = mockServices.logger.mock();
+    moduleLogger.child.mockReturnValue(deploymentLogger);
+    engine = TerraformEngine.create({
+      config: terraformEngineConfigSchema.parse({
+        stateBackend: { type: 'local', directory: path.join(root, 'state') },
+        direct: {
+          binary: terraform,
+          workingDirectory: path.join(root, 'work'),
+          modulesDirectory: FIXTURE_MODULES,
+        },
+      }),
+      now: () => noon,
+      logger: moduleLogger,
+    });
     const context = order({ name: 'ada' });
     await engine.apply(context, await engine.render(context), {});
-    const logger = { info: jest.fn(), warn: jest.fn(), error: jest.fn() };
-    const detector = TerraformDriftDetector.create({
-      cli: engine.cli,
-      logger: logger as never,
+    expect(await engine.detectDrift(context, {})).toEqual({
+      drifted: false,
+      message: 'no changes: the resources match the configuration',
     });
-    expect(await detector.run()).toEqual({
-      checked: 1,
-      drifted: 0,
-      failed: 0,
-      skipped: 0,
-    });
-    expect((await engine.status(context, {})).conditions).toContainEqual(
-      expect.objectContaining({
-        type: 'Drifted',
-        status: 'False',
-        reason: 'NoDrift',
-      }),
-    );
 
     // someone removes the resource behind Nestor's back
     execFileSync(
@@ -262,43 +263,50 @@ describeWithTerraform('direct mode with the real terraform CLI', () => {
       ['state', 'rm', 'module.this.terraform_data.greeting'],
       {
         cwd: engine.cli.workspace(context.deployment).dir,
-        env: {
-          ...process.env,
-          TF_CLI_CONFIG_FILE: path.join(root, 'work', '.terraformrc'),
-        },
+        env: terraformEnv(),
         stdio: 'ignore',
       },
     );
-    expect(await detector.run()).toEqual({
-      checked: 1,
-      drifted: 1,
-      failed: 0,
-      skipped: 0,
-    });
-    expect(logger.warn).toHaveBeenCalledWith(
-      expect.stringContaining(
-        'Terraform drift in team-a/dev/hello: Plan: 1 to add, 0 to change, 0 to destroy.',
-      ),
-    );
-    const status = await engine.status(context, {});
-    expect(status.phase).toBe('Ready');
-    expect(status.conditions).toContainEqual({
-      type: 'Drifted',
-      status: 'True',
-      reason: 'DriftDetected',
+    const drift = await engine.detectDrift(context, {});
+    expect(drift).toMatchObject({
+      drifted: true,
       message:
         'Plan: 1 to add, 0 to change, 0 to destroy.; module.this.terraform_data.greeting will be created',
-      lastTransitionTime: noon.toISOString(),
     });
+    expect(drift?.details).toContain(
+      '# module.this.terraform_data.greeting will be created',
+    );
+    // the context brings no logger here: the module's, with the deployment's ref
+    expect(moduleLogger.child).toHaveBeenCalledWith({
+      deploymentRef: 'team-a/dev/hello',
+    });
+    expect(deploymentLogger.warn).toHaveBeenCalledWith(
+      'Terraform drift in team-a/dev/hello: Plan: 1 to add, 0 to change, 0 to destroy.; module.this.terraform_data.greeting will be created',
+    );
+    // with the coordinator's logger in the context, the lines go there
+    const contextLogger = mockServices.logger.mock();
+    await engine.detectDrift({ ...context, logger: contextLogger }, {});
+    expect(contextLogger.warn).toHaveBeenCalledWith(
+      expect.stringContaining('Terraform drift in team-a/dev/hello'),
+    );
+    // status no longer reports drift: the drift monitor puts it on the deployment
+    const status = await engine.status(context, {});
+    expect(status.phase).toBe('Ready');
+    expect(status.conditions.map(c => c.type)).toEqual(['Ready']);
 
-    // a new revision planned but not applied yet is not drift
+    // a new revision planned but not applied yet: no answer (the monitor reads the status)
     await engine.render(order({ name: 'grace' }));
-    expect(await detector.run()).toEqual({
-      checked: 0,
-      drifted: 0,
-      failed: 0,
-      skipped: 1,
-    });
+    expect(await engine.detectDrift(context, {})).toBeUndefined();
+    // nor for GitOps deployments, which the tofu-controller re-plans
+    expect(
+      await engine.detectDrift(
+        {
+          ...context,
+          deployment: { ...context.deployment, delivery: 'gitops' },
+        },
+        {},
+      ),
+    ).toBeUndefined();
   });
 
   it('keeps a second worker out of a workspace in use: a transient error the coordinator retries', async () => {

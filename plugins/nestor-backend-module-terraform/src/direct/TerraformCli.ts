@@ -203,9 +203,13 @@ export class TerraformCli {
    * the workspace's record. A workspace whose files are no longer the
    * applied ones (a new revision is planned, not applied yet) is not checked.
    */
-  async checkDrift(
-    deployment: TerraformDeploymentRef,
-  ): Promise<{ checked: boolean; drifted: boolean; summary: string }> {
+  async checkDrift(deployment: TerraformDeploymentRef): Promise<{
+    checked: boolean;
+    drifted: boolean;
+    summary: string;
+    /** the plan's text, when it has changes */
+    plan?: string;
+  }> {
     const workspace = this.workspace(deployment);
     return this.#locked(
       workspace,
@@ -241,32 +245,16 @@ export class TerraformCli {
         await workspace.updateRecord({
           drift: { checkedAt: this.#now().toISOString(), drifted, summary },
         });
-        return { checked: true, drifted, summary };
+        return drifted
+          ? {
+              checked: true,
+              drifted,
+              summary,
+              plan: truncatePlan(result.stdout),
+            }
+          : { checked: true, drifted, summary };
       },
     );
-  }
-
-  /** Every applied workspace under the working directory. */
-  async appliedWorkspaces(): Promise<TerraformDeploymentRef[]> {
-    const found: TerraformDeploymentRef[] = [];
-    const root = path.resolve(this.#config.workingDirectory);
-    for (const team of await subfolders(root)) {
-      for (const environment of await subfolders(path.join(root, team))) {
-        for (const name of await subfolders(
-          path.join(root, team, environment),
-        )) {
-          const ref = {
-            ref: `${team}/${environment}/${name}`,
-            team,
-            environment,
-            name,
-          };
-          const record = await this.workspace(ref).readRecord();
-          if (record?.appliedAt) found.push({ ...ref, ref: record.ref });
-        }
-      }
-    }
-    return found;
   }
 
   /** Writes the files and runs `init` (modules, and the state backend they name). */
@@ -308,11 +296,7 @@ export class TerraformCli {
       plannedHash: hashFiles(files),
       plannedAt: this.#now().toISOString(),
     });
-    const text =
-      shown.stdout.length > MAX_PLAN_TEXT
-        ? `${shown.stdout.slice(0, MAX_PLAN_TEXT)}\n... (plan truncated)\n`
-        : shown.stdout;
-    return { text, changes: plan.exitCode === 2 };
+    return { text: truncatePlan(shown.stdout), changes: plan.exitCode === 2 };
   }
 
   async #outputs(
@@ -397,6 +381,12 @@ export function hashFiles(files: TerraformFiles): string {
   return hash.digest('hex');
 }
 
+function truncatePlan(text: string): string {
+  return text.length > MAX_PLAN_TEXT
+    ? `${text.slice(0, MAX_PLAN_TEXT)}\n... (plan truncated)\n`
+    : text;
+}
+
 function planSummary(planOutput: string): string {
   const lines = planOutput.split('\n');
   const changes = lines
@@ -406,14 +396,4 @@ function planSummary(planOutput: string): string {
   return (
     [total, ...changes].filter(Boolean).join('; ') || 'the plan has changes'
   );
-}
-
-async function subfolders(dir: string): Promise<string[]> {
-  try {
-    return (await fs.readdir(dir, { withFileTypes: true }))
-      .filter(e => e.isDirectory() && !e.name.startsWith('.'))
-      .map(e => e.name);
-  } catch {
-    return [];
-  }
 }
