@@ -12,15 +12,15 @@ export const nestorModuleCrossplane = createBackendModule({
   moduleId: 'crossplane',
   register(env) {
     env.registerInit({
-      deps: { engines: nestorEnginesExtensionPoint, config: coreServices.rootConfig },
-      async init({ engines, config }) {
+      deps: { engines: nestorEnginesExtensionPoint, config: coreServices.rootConfig, logger: coreServices.logger },
+      async init({ engines, config, logger }) {
         const pipeline = config.getOptionalConfigArray('nestor.engines.crossplane.defaultPipeline')?.map(c => c.get() as PipelineStep);
         for (const [i, step] of (pipeline ?? []).entries()) {
           if (typeof step.step !== 'string' || typeof step.functionRef?.name !== 'string') {
             throw new Error(`nestor.engines.crossplane.defaultPipeline[${i}]: needs "step" and "functionRef.name"`);
           }
         }
-        engines.addEngine(CrossplaneEngine.create({ defaultPipeline: pipeline }));
+        engines.addEngine(CrossplaneEngine.create({ defaultPipeline: pipeline, logger }));
       },
     });
   },

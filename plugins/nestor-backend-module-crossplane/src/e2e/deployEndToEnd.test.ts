@@ -9,10 +9,13 @@
  * What does not run here, and what stands in for it: no Kubernetes cluster
  * (the in-process API server of @nestor/test-utils, with the upstream
  * Crossplane CRDs), no Argo CD and no Crossplane (the test applies the
- * committed files and sets the claim's conditions, as they would).
+ * committed files and sets the claim's conditions, as they would). The
+ * drift monitor's scheduled task runs when the test triggers it through
+ * Backstage's mock scheduler.
  */
 import { AddressInfo } from 'node:net';
 import http from 'node:http';
+import { mockServices } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import nestorPlugin from '@nestor/plugin-nestor-backend';
 import { Deployment, NestorClient } from '@nestor/plugin-nestor-common';
@@ -76,10 +79,13 @@ describe('Deployment end to end with the Crossplane engine and GitOps delivery',
   let backend: NestorTestBackend;
   let server: http.Server;
   let client: NestorClient;
+  const scheduler = mockServices.scheduler();
 
   beforeAll(async () => {
     scenario = await startCrossplaneScenario();
-    backend = await startNestorTestBackend(scenario, { features: [nestorPlugin, nestorModuleCrossplane, catalogServiceMock.factory()] });
+    backend = await startNestorTestBackend(scenario, {
+      features: [scheduler.factory(), nestorPlugin, nestorModuleCrossplane, catalogServiceMock.factory()],
+    });
     server = backend.server;
     client = backend.client();
   });
@@ -216,5 +222,53 @@ describe('Deployment end to end with the Crossplane engine and GitOps delivery',
     const render = finished.find(s => s.name === 'nestor.engine.render' && s.spanContext().traceId === rendering.spanContext().traceId);
     expect(render).toBeDefined();
     expect(render!.parentSpanContext?.spanId ?? (render as any).parentSpanId).toBe(rendering.spanContext().spanId);
+  });
+
+  it('reports drift once Crossplane says the Ready claim is no longer synced, and clears it once it is again (status path of the drift monitor)', async () => {
+    const ref = 'team-payments/dev/orders-db';
+    const { items } = await client.listDeployments({ team: 'team-payments' });
+    const ready = items.find(d => d.ref === ref)!;
+    expect(ready.phase).toBe('Ready');
+    const events = await EventRecorder.start(client, { team: 'team-payments' });
+    const checkDrift = () => scheduler.triggerTask('nestor-drift-check');
+    await checkDrift();
+    expect((await client.getDeployment(ready.id)).version).toBe(ready.version);
+
+    // someone changed the database outside Git: Crossplane cannot reconcile it any more
+    const now = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+    scenario.kubernetes.patchStatus(
+      CLAIM_REF,
+      {
+        conditions: [
+          { type: 'Synced', status: 'False', reason: 'ReconcileError', message: 'cannot update the database: size was changed outside Crossplane', lastTransitionTime: now },
+          { type: 'Ready', status: 'True', reason: 'Available', lastTransitionTime: now },
+        ],
+      },
+      'crossplane',
+    );
+    await checkDrift();
+    const drifted = await client.getDeployment(ready.id);
+    expect(drifted.phase).toBe('Ready');
+    expect(drifted.history).toEqual(ready.history);
+    expect(drifted.conditions.find(c => c.type === 'Drifted')).toMatchObject({
+      status: 'True',
+      reason: 'DriftDetected',
+      message: 'the engine reports Syncing: Synced=False (ReconcileError: cannot update the database: size was changed outside Crossplane); Ready=True (Available)',
+    });
+    const event = await events.waitFor('deployment.phase', ref);
+    expect(event.payload).toMatchObject({ from: 'Ready', to: 'Ready', reason: 'DriftDetected', drift: { drifted: true, details: 'Synced=False (ReconcileError)' } });
+
+    markClaimReady(scenario);
+    await checkDrift();
+    expect((await client.getDeployment(ready.id)).conditions.find(c => c.type === 'Drifted')).toMatchObject({ status: 'False', reason: 'DriftResolved' });
+    await waitFor('the DriftResolved event', async () => (events.events.some(e => (e.payload as { reason?: string }).reason === 'DriftResolved') ? true : undefined));
+    events.close();
+    expect(events.timeline(ref)).toEqual(['phase Ready', 'phase Ready']);
+
+    // counted as drift checks, not as phase transitions
+    const after = await scrapePrometheus();
+    expect(sample(after, 'nestor_deployments_drift_checks_total', { engine: 'crossplane', team: 'team-payments', outcome: 'drifted' })).toBe(1);
+    expect(sample(after, 'nestor_deployments_drift_checks_total', { engine: 'crossplane', team: 'team-payments', outcome: 'in-sync' })).toBeGreaterThanOrEqual(2);
+    expect(sample(after, 'nestor_deployments_phase_transitions_total', { engine: 'crossplane', team: 'team-payments', phase: 'Ready' })).toBe(1);
   });
 });

@@ -1,3 +1,4 @@
+import { LoggerService } from '@backstage/backend-plugin-api';
 import { ResourceDefinition } from '@nestor/plugin-nestor-common';
 import {
   DeploymentEngine,
@@ -7,6 +8,7 @@ import {
   EngineTarget,
   EngineValidationIssue,
   RenderResult,
+  engineLogger,
   objectArtifact,
   readArtifactObjects,
   requireKubernetes,
@@ -21,6 +23,8 @@ import { readCrossplaneStatus } from './readCrossplaneStatus';
 export interface CrossplaneEngineOptions {
   /** pipeline of items that name no `spec.crossplane.composition.functions` */
   defaultPipeline?: PipelineStep[];
+  /** the module's logger, for lines about a deployment whose context brings none */
+  logger?: LoggerService;
 }
 
 /**
@@ -34,6 +38,7 @@ export class CrossplaneEngine implements DeploymentEngine {
   readonly name = 'crossplane';
   readonly capabilities: EngineCapabilities = { delivery: ['gitops', 'direct'], outputs: true, drift: true };
   readonly #defaultPipeline?: PipelineStep[];
+  readonly #logger?: LoggerService;
 
   static create(options: CrossplaneEngineOptions = {}): CrossplaneEngine {
     return new CrossplaneEngine(options);
@@ -41,6 +46,7 @@ export class CrossplaneEngine implements DeploymentEngine {
 
   private constructor(options: CrossplaneEngineOptions) {
     this.#defaultPipeline = options.defaultPipeline;
+    this.#logger = options.logger;
   }
 
   async validate(definition: ResourceDefinition): Promise<EngineValidationIssue[]> {
@@ -71,7 +77,11 @@ export class CrossplaneEngine implements DeploymentEngine {
 
   async apply(context: EngineRenderContext, rendered: RenderResult, target: EngineTarget): Promise<void> {
     const kubernetes = requireKubernetes(target, context, this.name);
-    await kubernetes.apply(readArtifactObjects([...(rendered.platformArtifacts ?? []), ...rendered.artifacts]));
+    const objects = readArtifactObjects([...(rendered.platformArtifacts ?? []), ...rendered.artifacts]);
+    await kubernetes.apply(objects);
+    engineLogger(context, this.#logger).info(
+      `Applied ${objects.map(o => `${o.kind} ${o.metadata.name}`).join(', ')} of ${context.deployment.ref} to cluster ${target.cluster}`,
+    );
   }
 
   async status(context: EngineRenderContext, target: EngineTarget): Promise<EngineStatus> {
@@ -103,7 +113,9 @@ export class CrossplaneEngine implements DeploymentEngine {
   }
 
   async destroy(context: EngineRenderContext, target: EngineTarget): Promise<void> {
-    await requireKubernetes(target, context, this.name).delete(this.#ref(context));
+    const ref = this.#ref(context);
+    await requireKubernetes(target, context, this.name).delete(ref);
+    engineLogger(context, this.#logger).info(`Deleted ${ref.kind} ${ref.namespace}/${ref.name} of ${context.deployment.ref} from cluster ${target.cluster}`);
   }
 
   async health(): Promise<{ status: 'ok' | 'degraded' | 'down'; message?: string }> {
