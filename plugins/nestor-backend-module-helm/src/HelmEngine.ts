@@ -1,3 +1,4 @@
+import { LoggerService } from '@backstage/backend-plugin-api';
 import { InputError } from '@backstage/errors';
 import { HelmBlock, ResourceDefinition, semverSchema } from '@nestor/plugin-nestor-common';
 import {
@@ -7,6 +8,7 @@ import {
   EngineTarget,
   EngineValidationIssue,
   RenderResult,
+  engineLogger,
   objectArtifact,
   readArtifactObjects,
   noClusterStatus,
@@ -38,14 +40,17 @@ export class HelmEngine implements DeploymentEngine {
   readonly capabilities = { delivery: ['gitops', 'direct'] as Array<'gitops' | 'direct'>, outputs: true, drift: true };
   readonly #config: HelmEngineConfig;
   readonly #now: () => Date;
+  readonly #logger?: LoggerService;
 
-  static create(options: { config: HelmEngineConfig; now?: () => Date }): HelmEngine {
-    return new HelmEngine(options.config, options.now ?? (() => new Date()));
+  /** `logger`: the module's, for lines about a deployment whose context brings none. */
+  static create(options: { config: HelmEngineConfig; now?: () => Date; logger?: LoggerService }): HelmEngine {
+    return new HelmEngine(options.config, options.now ?? (() => new Date()), options.logger);
   }
 
-  private constructor(config: HelmEngineConfig, now: () => Date) {
+  private constructor(config: HelmEngineConfig, now: () => Date, logger: LoggerService | undefined) {
     this.#config = config;
     this.#now = now;
+    this.#logger = logger;
   }
 
   async validate(definition: ResourceDefinition): Promise<EngineValidationIssue[]> {
@@ -91,6 +96,9 @@ export class HelmEngine implements DeploymentEngine {
   async apply(context: EngineRenderContext, rendered: RenderResult, target: EngineTarget): Promise<void> {
     const objects = readArtifactObjects(rendered.artifacts);
     await requireKubernetes(target, context, this.name).apply(objects, { force: true });
+    engineLogger(context, this.#logger).info(
+      `Applied ${objects.map(o => `${o.kind} ${o.metadata.name}`).join(', ')} of ${context.deployment.ref} to cluster ${target.cluster}`,
+    );
   }
 
   async status(context: EngineRenderContext, target: EngineTarget): Promise<EngineStatus> {
@@ -125,7 +133,8 @@ export class HelmEngine implements DeploymentEngine {
     if (context.deployment.delivery !== 'direct') return;
     const kubernetes = requireKubernetes(target, context, this.name);
     const rendered = await this.render(context);
-    for (const object of readArtifactObjects(rendered.artifacts).reverse()) {
+    const objects = readArtifactObjects(rendered.artifacts).reverse();
+    for (const object of objects) {
       await kubernetes.delete({
         apiVersion: object.apiVersion,
         kind: object.kind,
@@ -133,6 +142,9 @@ export class HelmEngine implements DeploymentEngine {
         namespace: object.metadata.namespace,
       });
     }
+    engineLogger(context, this.#logger).info(
+      `Deleted ${objects.map(o => `${o.kind} ${o.metadata.name}`).join(', ')} of ${context.deployment.ref} from cluster ${target.cluster}`,
+    );
   }
 
   async health(): Promise<{ status: 'ok' | 'degraded' | 'down'; message?: string }> {

@@ -19,7 +19,7 @@ export const nestorModuleHelmEngine = createBackendModule({
       },
       async init({ config, logger, engines }) {
         const engineConfig = readEngineConfig(config, 'helm', helmEngineConfigSchema);
-        engines.addEngine(HelmEngine.create({ config: engineConfig }));
+        engines.addEngine(HelmEngine.create({ config: engineConfig, logger }));
         logger.info(`Helm engine registered (mode ${engineConfig.mode})`);
       },
     });

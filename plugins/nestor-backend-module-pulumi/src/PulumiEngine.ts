@@ -1,3 +1,4 @@
+import { LoggerService } from '@backstage/backend-plugin-api';
 import { InputError } from '@backstage/errors';
 import { PulumiBlock, ResourceDefinition } from '@nestor/plugin-nestor-common';
 import {
@@ -8,6 +9,7 @@ import {
   EngineTarget,
   EngineValidationIssue,
   RenderResult,
+  engineLogger,
   noClusterStatus,
   objectArtifact,
   readArtifactObjects,
@@ -33,15 +35,18 @@ export class PulumiEngine implements DeploymentEngine {
   readonly #config: PulumiEngineConfig;
   readonly #cli: PulumiCli;
   readonly #now: () => Date;
+  readonly #logger?: LoggerService;
 
-  static create(options: { config: PulumiEngineConfig; now?: () => Date }): PulumiEngine {
-    return new PulumiEngine(options.config, options.now ?? (() => new Date()));
+  /** `logger`: the module's, for lines about a deployment whose context brings none. */
+  static create(options: { config: PulumiEngineConfig; now?: () => Date; logger?: LoggerService }): PulumiEngine {
+    return new PulumiEngine(options.config, options.now ?? (() => new Date()), options.logger);
   }
 
-  private constructor(config: PulumiEngineConfig, now: () => Date) {
+  private constructor(config: PulumiEngineConfig, now: () => Date, logger: LoggerService | undefined) {
     this.#config = config;
     this.#cli = PulumiCli.create({ config, now });
     this.#now = now;
+    this.#logger = logger;
   }
 
   async validate(definition: ResourceDefinition): Promise<EngineValidationIssue[]> {
@@ -72,11 +77,14 @@ export class PulumiEngine implements DeploymentEngine {
   }
 
   async apply(context: EngineRenderContext, rendered: RenderResult, target: EngineTarget): Promise<void> {
+    const log = engineLogger(context, this.#logger);
     if (this.#config.direct.mode === 'automation') {
       await this.#cli.up(context, resolvePulumiProgram(requireBlock(context.definition), context.parameters));
+      log.info(`pulumi up of ${context.deployment.ref} succeeded`);
       return;
     }
     await requireKubernetes(target, context, this.name).apply(readArtifactObjects(rendered.artifacts), { force: true });
+    log.info(`Applied the Program and Stack of ${context.deployment.ref} to cluster ${target.cluster}; the Pulumi operator runs the update`);
   }
 
   async status(context: EngineRenderContext, target: EngineTarget): Promise<EngineStatus> {
@@ -103,6 +111,7 @@ export class PulumiEngine implements DeploymentEngine {
   async destroy(context: EngineRenderContext, target: EngineTarget): Promise<void> {
     if (this.#usesCli(context)) {
       await this.#cli.destroy(context);
+      engineLogger(context, this.#logger).info(`pulumi destroy of ${context.deployment.ref} succeeded`);
       return;
     }
     // GitOps: removing the files deletes the Stack; destroyOnFinalize tears the resources down
@@ -111,6 +120,7 @@ export class PulumiEngine implements DeploymentEngine {
     const ref = { apiVersion: 'pulumi.com/v1', name: context.deployment.name, namespace: context.namespace };
     await kubernetes.delete({ ...ref, kind: 'Stack' });
     await kubernetes.delete({ ...ref, kind: 'Program' });
+    engineLogger(context, this.#logger).info(`Deleted the Stack and Program of ${context.deployment.ref}; the operator destroys the resources (destroyOnFinalize)`);
   }
 
   async health(): Promise<{ status: 'ok' | 'degraded' | 'down'; message?: string }> {

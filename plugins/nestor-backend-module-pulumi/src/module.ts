@@ -19,7 +19,7 @@ export const nestorModulePulumiEngine = createBackendModule({
       },
       async init({ config, logger, engines }) {
         const engineConfig = readEngineConfig(config, 'pulumi', pulumiEngineConfigSchema);
-        const engine = PulumiEngine.create({ config: engineConfig });
+        const engine = PulumiEngine.create({ config: engineConfig, logger });
         engines.addEngine(engine);
         const health = await engine.health();
         const log = health.status === 'ok' ? logger.info.bind(logger) : logger.warn.bind(logger);
