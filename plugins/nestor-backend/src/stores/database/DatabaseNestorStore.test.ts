@@ -80,6 +80,73 @@ describe.each(databases.eachSupportedId())(
         expect(await again.events.latestId()).toBe(0);
       });
 
+      it('combines concurrent event appends of a replica into fewer writes, ids gap-free across replicas, batches contiguous, a bad batch failing alone', async () => {
+        const a = await DatabaseNestorStore.create({
+          database: { getClient: async () => knex },
+        });
+        const b = await DatabaseNestorStore.create({
+          database: { getClient: async () => knex },
+        });
+        let counterWrites = 0;
+        const count = (query: { sql: string }) => {
+          if (/update\s+"?counters"?/i.test(query.sql)) counterWrites++;
+        };
+        knex.on('query', count);
+        const batch = (replica: string, i: number) =>
+          Array.from({ length: 1 + (i % 3) }, (_, j) => ({
+            type: 'deployment.phase' as const,
+            team: 'team-a',
+            ref: `team-a/dev/svc-${i}`,
+            payload: { replica, i, j },
+          }));
+        const results = await Promise.all([
+          ...Array.from({ length: 40 }, (_, i) =>
+            a.events.append(batch('a', i)),
+          ),
+          ...Array.from({ length: 40 }, (_, i) =>
+            b.events.append(batch('b', i)),
+          ),
+        ]);
+        knex.removeListener('query', count);
+        const total = results.reduce((n, r) => n + r.length, 0);
+        for (const appended of results) {
+          expect(appended.map(e => e.id)).toEqual(
+            appended.map((_, k) => appended[0].id + k),
+          );
+        }
+        const ids = results.flatMap(r => r.map(e => e.id));
+        expect([...ids].sort((x, y) => x - y)).toEqual(
+          Array.from({ length: total }, (_, k) => k + 1),
+        );
+        expect(counterWrites).toBeLessThan(results.length);
+        const read = await b.events.readAfter({ afterId: 0, limit: 1000 });
+        expect(read).toEqual(results.flat().sort((x, y) => x.id - y.id));
+
+        // a batch the database refuses (a type longer than its column, on
+        // PostgreSQL) fails only its own append, and leaves no gap
+        const tooLong = [
+          { type: 'x'.repeat(100) as 'deployment.phase', payload: {} },
+        ];
+        const outcomes = await Promise.allSettled([
+          a.events.append(batch('a', 100)),
+          a.events.append(batch('a', 101)),
+          a.events.append(tooLong),
+          a.events.append(batch('a', 102)),
+        ]);
+        const postgres = databaseId.startsWith('POSTGRES');
+        expect(outcomes.map(o => o.status)).toEqual([
+          'fulfilled',
+          'fulfilled',
+          postgres ? 'rejected' : 'fulfilled',
+          'fulfilled',
+        ]);
+        const all = await a.events.readAfter({ afterId: 0, limit: 1000 });
+        expect(all.map(e => e.id)).toEqual(
+          Array.from({ length: all.length }, (_, k) => k + 1),
+        );
+        expect(await a.events.latestId()).toBe(all.length);
+      });
+
       it('gives each replica the total count after another replica changed the catalog', async () => {
         const a = await DatabaseNestorStore.create({
           database: { getClient: async () => knex },
