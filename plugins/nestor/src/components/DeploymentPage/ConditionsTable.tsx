@@ -9,11 +9,27 @@ import {
   StatusError,
   StatusOK,
   StatusPending,
+  StatusWarning,
 } from '@backstage/core-components';
 
 const STATUS = { True: StatusOK, False: StatusError, Unknown: StatusPending };
+/**
+ * Conditions whose `True` is the abnormal state (Kubernetes' "abnormal-true"
+ * polarity): drift found on a running deployment, a step being retried.
+ */
+const ABNORMAL_WHEN_TRUE = new Set(['Drifted', 'Retrying']);
+const ABNORMAL_STATUS = {
+  True: StatusWarning,
+  False: StatusOK,
+  Unknown: StatusPending,
+};
 
-/** A deployment's Kubernetes-style conditions. @public */
+/**
+ * A deployment's Kubernetes-style conditions. `Drifted=True` (found by
+ * Nestor's drift check on a running deployment) and `Retrying=True` show as
+ * warnings, their `False` as OK.
+ * @public
+ */
 export function ConditionsTable(props: { conditions: Condition[] }) {
   if (props.conditions.length === 0) {
     return (
@@ -35,7 +51,10 @@ export function ConditionsTable(props: { conditions: Condition[] }) {
       </TableHead>
       <TableBody>
         {props.conditions.map(c => {
-          const Status = STATUS[c.status] ?? StatusPending;
+          const Status =
+            (ABNORMAL_WHEN_TRUE.has(c.type) ? ABNORMAL_STATUS : STATUS)[
+              c.status
+            ] ?? StatusPending;
           return (
             <TableRow key={c.type}>
               <TableCell style={{ whiteSpace: 'nowrap' }}>{c.type}</TableCell>
