@@ -177,7 +177,11 @@ export class NestorMetrics {
         case 'deployment.created':
         case 'deployment.phase': {
           // a drift report is a `deployment.phase` event that stays in its phase
-          if (event.type === 'deployment.phase' && payload.from === payload.to)
+          if (
+            event.type === 'deployment.phase' &&
+            typeof payload.from === 'string' &&
+            payload.from === payload.to
+          )
             break;
           const d = payload.deployment ?? {};
           this.#phases?.add(1, {

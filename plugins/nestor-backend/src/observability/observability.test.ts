@@ -64,6 +64,18 @@ describe('NestorMetrics', () => {
         payload: { deployment: { engine: 'helm', phase: 'Ready' } },
       },
       {
+        // a drift report keeps the phase: not a transition
+        type: 'deployment.phase',
+        team: 'team-a',
+        ref: 'team-a/dev/db',
+        payload: {
+          from: 'Ready',
+          to: 'Ready',
+          reason: 'DriftDetected',
+          deployment: { engine: 'helm', phase: 'Ready' },
+        },
+      },
+      {
         type: 'quota.exceeded',
         team: 'team-b',
         ref: 'team-b/dev/x',
@@ -82,7 +94,7 @@ describe('NestorMetrics', () => {
       },
       { type: 'catalog.updated', team: null, ref: null, payload: {} },
     ]);
-    expect(published).toHaveLength(5);
+    expect(published).toHaveLength(6);
     expect(points).toEqual([
       {
         name: 'nestor.deployments.phase.transitions',
