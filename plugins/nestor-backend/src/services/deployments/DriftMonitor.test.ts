@@ -7,7 +7,7 @@ import { DriftCheckOutcome, DriftMonitor } from './DriftMonitor';
 
 jest.setTimeout(90_000);
 
-const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
+const databases = TestDatabases.create({ ids: ['SQLITE_3', 'POSTGRES_15'] });
 
 /** The test engine with a drift check of its own: it answers what the test sets, per ref. */
 class DriftingTestEngine extends TestEngine {
@@ -23,23 +23,29 @@ class DriftingTestEngine extends TestEngine {
   }
 }
 
-describe('DriftMonitor', () => {
+describe.each(databases.eachSupportedId())('DriftMonitor on %s', databaseId => {
   let h: DeploymentHarness;
   afterEach(() => h.stop());
 
   async function start(engine: TestEngine) {
-    h = await startDeploymentHarness({ databases, databaseId: 'SQLITE_3', engine });
+    h = await startDeploymentHarness({ databases, databaseId, engine });
     h.coordinator('replica-1');
   }
 
-  /** Orders `name` and waits until it is Ready. */
+  /** Orders `name` and waits until it is Ready and the coordinator has let go of its lease. */
   async function ready(name: string): Promise<Deployment> {
     const { deployment } = await h.service.submit({ caller: testCaller(), request: testRequest({ name }) });
     h.engine.ready.set(deployment.ref, { host: `${name}.internal` });
-    return h.waitFor(`${name} Ready`, async () => {
+    const done = await h.waitFor(`${name} Ready`, async () => {
       const d = await h.store.deployments.get(deployment.id);
       return d?.phase === 'Ready' ? d : undefined;
     });
+    await h.waitFor(`the lease of ${name} released`, async () => {
+      if (!(await h.store.deployments.acquireLease(deployment.id, 'probe', 1000))) return false;
+      await h.store.deployments.releaseLease(deployment.id, 'probe');
+      return true;
+    });
+    return done;
   }
 
   function monitor(options: { pageSize?: number } = {}) {
