@@ -15,6 +15,7 @@
  */
 import { AddressInfo } from 'node:net';
 import http from 'node:http';
+import { ServiceFactory } from '@backstage/backend-plugin-api';
 import { mockServices } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import nestorPlugin from '@nestor/plugin-nestor-backend';
@@ -79,7 +80,8 @@ describe('Deployment end to end with the Crossplane engine and GitOps delivery',
   let backend: NestorTestBackend;
   let server: http.Server;
   let client: NestorClient;
-  const scheduler = mockServices.scheduler();
+  // Backstage's MockSchedulerService (typed as SchedulerService): its factory() installs this instance
+  const scheduler = mockServices.scheduler() as ReturnType<typeof mockServices.scheduler> & { factory(): ServiceFactory };
 
   beforeAll(async () => {
     scenario = await startCrossplaneScenario();

@@ -18,6 +18,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 // eslint-disable-next-line @backstage/no-mixed-plugin-imports -- the module is tested inside the real plugin
 import nestorPlugin from '@nestor/plugin-nestor-backend';
+import { ServiceFactory } from '@backstage/backend-plugin-api';
 import { mockServices } from '@backstage/backend-test-utils';
 import {
   Condition,
@@ -55,7 +56,10 @@ const LABS_USER = 'user:default/ada';
     let labs: NestorClient;
     let workDir: string;
     let stateDir: string;
-    const scheduler = mockServices.scheduler();
+    // Backstage's MockSchedulerService (typed as SchedulerService): its factory() installs this instance
+    const scheduler = mockServices.scheduler() as ReturnType<
+      typeof mockServices.scheduler
+    > & { factory(): ServiceFactory };
     /** one run of the drift monitor over every running deployment */
     const checkDrift = () => scheduler.triggerTask('nestor-drift-check');
 
@@ -75,11 +79,7 @@ const LABS_USER = 'user:default/ada';
       workDir = scenario.tempDir('nestor-terraform-');
       stateDir = scenario.tempDir('nestor-tfstate-');
       backend = await startNestorTestBackend(scenario, {
-        features: [
-          scheduler.factory(),
-          nestorPlugin,
-          nestorModuleTerraform,
-        ],
+        features: [scheduler.factory(), nestorPlugin, nestorModuleTerraform],
         users: { [LABS_USER]: [LABS_USER, 'group:default/team-labs'] },
         nestor: {
           engines: {
