@@ -64,3 +64,16 @@ export function s3BucketDefinition(): ResourceDefinition {
     },
   });
 }
+
+/** A team whose deployments the backend applies itself (`delivery: direct`), as a buffet document. */
+export function directTeamConfig(
+  name = 'team-labs',
+  environments = ['dev', 'prod'],
+) {
+  return {
+    apiVersion: 'nestor.io/v1alpha1',
+    kind: 'TeamConfig',
+    metadata: { name },
+    spec: { environments, delivery: 'direct' },
+  };
+}

@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { LoggerService } from '@backstage/backend-plugin-api';
 import { mockServices } from '@backstage/backend-test-utils';
 import {
   EngineRenderContext,
@@ -33,7 +34,7 @@ describeWithTerraform('direct mode with the real terraform CLI', () => {
   const noon = new Date('2026-01-01T12:00:00Z');
 
   /** An engine on the fixture modules, with local state under the test's folder. */
-  function createEngine(lockTimeoutSeconds: number) {
+  function createEngine(lockTimeoutSeconds: number, logger?: LoggerService) {
     return TerraformEngine.create({
       config: terraformEngineConfigSchema.parse({
         stateBackend: { type: 'local', directory: path.join(root, 'state') },
@@ -45,6 +46,7 @@ describeWithTerraform('direct mode with the real terraform CLI', () => {
         },
       }),
       now: () => noon,
+      logger,
     });
   }
 
@@ -238,18 +240,7 @@ describeWithTerraform('direct mode with the real terraform CLI', () => {
     const moduleLogger = mockServices.logger.mock();
     const deploymentLogger = mockServices.logger.mock();
     moduleLogger.child.mockReturnValue(deploymentLogger);
-    engine = TerraformEngine.create({
-      config: terraformEngineConfigSchema.parse({
-        stateBackend: { type: 'local', directory: path.join(root, 'state') },
-        direct: {
-          binary: terraform,
-          workingDirectory: path.join(root, 'work'),
-          modulesDirectory: FIXTURE_MODULES,
-        },
-      }),
-      now: () => noon,
-      logger: moduleLogger,
-    });
+    engine = createEngine(0, moduleLogger);
     const context = order({ name: 'ada' });
     await engine.apply(context, await engine.render(context), {});
     expect(await engine.detectDrift(context, {})).toEqual({

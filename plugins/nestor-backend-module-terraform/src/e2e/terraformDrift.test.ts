@@ -37,6 +37,7 @@ import YAML from 'yaml';
 import { findTerraform } from '../__testUtils__/findTerraform';
 import {
   FIXTURE_MODULES,
+  directTeamConfig,
   greetingDefinition,
 } from '../__fixtures__/terraformDefinitions';
 import nestorModuleTerraform from '../index';
@@ -68,12 +69,7 @@ const LABS_USER = 'user:default/ada';
         environments: ['dev'],
         buffet: {
           'greeting.yaml': YAML.stringify(greetingDefinition()),
-          'team-labs.yaml': {
-            apiVersion: 'nestor.io/v1alpha1',
-            kind: 'TeamConfig',
-            metadata: { name: 'team-labs' },
-            spec: { environments: ['dev'], delivery: 'direct' },
-          },
+          'team-labs.yaml': directTeamConfig('team-labs', ['dev']),
         },
       });
       workDir = scenario.tempDir('nestor-terraform-');

@@ -39,6 +39,7 @@ import YAML from 'yaml';
 import { findTerraform } from '../__testUtils__/findTerraform';
 import {
   FIXTURE_MODULES,
+  directTeamConfig,
   greetingDefinition,
 } from '../__fixtures__/terraformDefinitions';
 import nestorModuleTerraform from '../index';
@@ -84,12 +85,7 @@ const LABS_USER = 'user:default/ada';
         ),
         'greeting.yaml': YAML.stringify(greetingDefinition()),
         // a team whose deployments the backend applies itself
-        'team-labs.yaml': {
-          apiVersion: 'nestor.io/v1alpha1',
-          kind: 'TeamConfig',
-          metadata: { name: 'team-labs' },
-          spec: { environments: ['dev', 'prod'], delivery: 'direct' },
-        },
+        'team-labs.yaml': directTeamConfig(),
       },
     });
     stateDir = scenario.tempDir('nestor-tfstate-');
@@ -370,7 +366,6 @@ const LABS_USER = 'user:default/ada';
         reason: 'EngineReportedFailure',
       });
     });
-
   });
 
   (terraform ? describe : describe.skip)(
