@@ -31,6 +31,7 @@ import helmEngineModule from '@nestor/plugin-nestor-backend-module-helm';
 import { freePort } from '@nestor/plugin-nestor-backend/src/services/events/__testUtils__/startEventsBackend';
 import express from 'express';
 import { serveRequests } from '../sse/ipc';
+import { BenchBackendClient } from '../backend/BenchBackendClient';
 
 export const CATALOG_API_TOKEN = 'bench-catalog-api-token-0123456789';
 
@@ -106,33 +107,14 @@ const providerModule = createBackendModule({
 });
 
 let baseUrl = '';
-
-async function get(path: string): Promise<any> {
-  const res = await fetch(`${baseUrl}${path}`, {
-    headers: { authorization: `Bearer ${CATALOG_API_TOKEN}` },
-  });
-  if (!res.ok)
-    throw new Error(`GET ${path}: ${res.status} ${await res.text()}`);
-  return res.json();
-}
-
-async function waitFor(
-  what: string,
-  probe: () => Promise<boolean>,
-  timeoutMs: number,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await probe())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise(r => setTimeout(r, 200));
-  }
-}
+let client: BenchBackendClient;
 
 serveRequests({
   /** Starts the backend with Nestor reading `dir` and waits for its first sync of `items` definitions. */
   async start({ items, dir }: { items: number; dir: string }) {
     const port = await freePort();
     baseUrl = `http://127.0.0.1:${port}`;
+    client = new BenchBackendClient(baseUrl, CATALOG_API_TOKEN);
     const backend = createBackend();
     backend.add(
       mockServices.rootConfig.factory({
@@ -191,24 +173,12 @@ serveRequests({
     const started = Date.now();
     await backend.start();
     // the scheduled sync may not have run yet: ask for one, as a webhook would
-    const synced = await fetch(
-      `${baseUrl}/api/nestor/catalog/sources/bench/sync`,
-      {
-        method: 'POST',
-        headers: { authorization: `Bearer ${CATALOG_API_TOKEN}` },
-      },
-    );
-    if (!synced.ok)
-      throw new Error(
-        `POST /catalog/sources/bench/sync: ${
-          synced.status
-        } ${await synced.text()}`,
-      );
-    await waitFor(
+    await client.syncSource('bench');
+    await BenchBackendClient.waitFor(
       `Nestor's sync of ${items} items`,
       async () =>
-        (await get('/api/nestor/catalog?limit=1')).totalCount === items,
-      600_000,
+        (await client.get('/api/nestor/catalog?limit=1')).totalCount === items,
+      { timeoutMs: 600_000, intervalMs: 200 },
     );
     return {
       baseUrl,
@@ -227,15 +197,15 @@ serveRequests({
         locationKey: 'bench-resources',
       })),
     });
-    await waitFor(
+    await BenchBackendClient.waitFor(
       `the catalog to ingest ${items} entities`,
       async () =>
         (
-          await get(
+          await client.get(
             '/api/catalog/entities/by-query?filter=kind=resource&limit=1',
           )
         ).totalItems === items,
-      1_800_000,
+      { timeoutMs: 1_800_000, intervalMs: 200 },
     );
     return { ingestMs: Date.now() - started };
   },

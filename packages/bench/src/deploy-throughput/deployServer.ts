@@ -20,6 +20,7 @@ import knexFactory, { Knex } from 'knex';
 import { serveRequests } from '../sse/ipc';
 import { benchEngineModule } from './benchEngine';
 import { StorageFloorOptions, runStorageFloor } from './storageFloor';
+import { BenchBackendClient } from '../backend/BenchBackendClient';
 
 export const DEPLOY_BENCH_TOKEN = 'bench-deploy-token-0123456789abcdef';
 
@@ -29,6 +30,7 @@ export type BenchStorage =
   | { kind: 'postgres'; connection: string; prefix: string };
 
 let baseUrl = '';
+let client: BenchBackendClient;
 let profiler: Session | undefined;
 
 function post(session: Session, method: string): Promise<any> {
@@ -37,27 +39,6 @@ function post(session: Session, method: string): Promise<any> {
       error ? reject(error) : resolve(result),
     ),
   );
-}
-
-async function waitFor(
-  what: string,
-  probe: () => Promise<boolean>,
-  timeoutMs: number,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await probe())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise(r => setTimeout(r, 100));
-  }
-}
-
-async function get(path: string): Promise<any> {
-  const res = await fetch(`${baseUrl}${path}`, {
-    headers: { authorization: `Bearer ${DEPLOY_BENCH_TOKEN}` },
-  });
-  if (!res.ok)
-    throw new Error(`GET ${path}: ${res.status} ${await res.text()}`);
-  return res.json();
 }
 
 function databaseConfig(storage: BenchStorage) {
@@ -88,6 +69,7 @@ serveRequests({
   }) {
     const port = await freePort();
     baseUrl = `http://127.0.0.1:${port}`;
+    client = new BenchBackendClient(baseUrl, DEPLOY_BENCH_TOKEN);
     const backend = createBackend();
     backend.add(
       mockServices.rootConfig.factory({
@@ -130,25 +112,13 @@ serveRequests({
     backend.add(nestorPlugin);
     backend.add(benchEngineModule);
     await backend.start();
-    const synced = await fetch(
-      `${baseUrl}/api/nestor/catalog/sources/bench/sync`,
-      {
-        method: 'POST',
-        headers: { authorization: `Bearer ${DEPLOY_BENCH_TOKEN}` },
-      },
-    );
-    if (!synced.ok)
-      throw new Error(
-        `POST /catalog/sources/bench/sync: ${
-          synced.status
-        } ${await synced.text()}`,
-      );
-    await waitFor(
+    await client.syncSource('bench');
+    await BenchBackendClient.waitFor(
       `the buffet's sync (1 item, ${teams} teams)`,
       async () =>
-        (await get('/api/nestor/catalog?limit=1')).totalCount === 1 &&
-        (await get('/api/nestor/teams')).items.length >= teams,
-      120_000,
+        (await client.get('/api/nestor/catalog?limit=1')).totalCount === 1 &&
+        (await client.get('/api/nestor/teams')).items.length >= teams,
+      { timeoutMs: 120_000 },
     );
     return { baseUrl, token: DEPLOY_BENCH_TOKEN };
   },
