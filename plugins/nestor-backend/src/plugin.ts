@@ -175,6 +175,8 @@ export const nestorPlugin = createBackendPlugin({
           breakers,
           metrics: nestorMetrics,
         });
+        // the runner's definitions are dropped on every catalog change, this replica's or another's
+        eventBus.addListener(batch => deployments.definitions.observe(batch));
         // drift of running deployments, checked by one replica at a time (a replica without workers takes no part)
         const drift = nestorConfig.coordinator.driftCheck;
         if (nestorConfig.coordinator.enabled && drift.enabled) {

@@ -204,18 +204,25 @@ export class DynamoDbDeploymentStore implements DeploymentStore {
     deploymentId: string,
     owner: string,
     ttlMs: number,
+    options: { version?: number } = {},
   ): Promise<boolean> {
     const now = Date.now();
+    const atVersion = options.version !== undefined;
     try {
       await this.#table.update({
         Key: keys.deployment(deploymentId),
         UpdateExpression: 'SET leaseOwner = :owner, leaseExpiresAt = :expires',
-        ConditionExpression:
-          'attribute_exists(PK) AND (attribute_not_exists(leaseOwner) OR leaseExpiresAt <= :now OR leaseOwner = :owner)',
+        ConditionExpression: `attribute_exists(PK)${
+          atVersion ? ' AND #version = :version' : ''
+        } AND (attribute_not_exists(leaseOwner) OR leaseExpiresAt <= :now OR leaseOwner = :owner)`,
+        ...(atVersion
+          ? { ExpressionAttributeNames: { '#version': 'version' } }
+          : {}),
         ExpressionAttributeValues: {
           ':owner': owner,
           ':expires': now + ttlMs,
           ':now': now,
+          ...(atVersion ? { ':version': options.version } : {}),
         },
       });
       return true;

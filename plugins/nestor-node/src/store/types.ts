@@ -238,8 +238,11 @@ export interface DeploymentStore {
   /**
    * Takes or renews a lease if it is free, expired or already ours. Expiry is
    * judged on the clock of the calling replica: keep replicas' clocks in sync.
+   * With `options.version`, only while the deployment is still at that
+   * version: a worker that read the deployment before taking its lease knows
+   * then that what it read is current, and needs no second read.
    */
-  acquireLease(deploymentId: string, owner: string, ttlMs: number): Promise<boolean>;
+  acquireLease(deploymentId: string, owner: string, ttlMs: number, options?: { version?: number }): Promise<boolean>;
   releaseLease(deploymentId: string, owner: string): Promise<void>;
   /** Deployments in one of `phases` whose lease is free or expired, oldest (first created) first. */
   findUnleased(phases: DeploymentPhase[], limit: number): Promise<Deployment[]>;

@@ -1,8 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { TestDatabases } from '@backstage/backend-test-utils';
+import { TestDatabases, mockServices } from '@backstage/backend-test-utils';
 import { Deployment, DeploymentPhase } from '@nestor/plugin-nestor-common';
 import YAML from 'yaml';
+import { Coordinator } from './Coordinator';
 import { DeploymentHarness, startDeploymentHarness, testRequest as request, testCaller } from './__testUtils__/startDeploymentHarness';
 
 jest.setTimeout(90_000);
@@ -162,6 +163,81 @@ describe.each(databases.eachSupportedId())('Coordinator on %s', databaseId => {
     await h.waitFor('db Ready', phaseOf(db.id, 'Ready'));
     await h.waitFor('app Syncing', phaseOf(app.id, 'Syncing'));
     expect(h.engine.renders).toEqual([db.ref, app.ref]);
+  });
+
+  it('starts a submitted deployment at once on the replica that admitted it, without waiting for a poll', async () => {
+    const c = h.coordinator('replica-1', { pollIntervalMs: 600_000 });
+    await h.waitFor('the first poll done', async () => {
+      await new Promise(r => setTimeout(r, 50));
+      return true;
+    });
+    const { deployment } = await h.service.submit({ caller: testCaller(), request: request() });
+    await h.waitFor('Syncing, long before the next poll', phaseOf(deployment.id, 'Syncing'), 10_000);
+    expect(h.engine.renders).toEqual([deployment.ref]);
+    // then waits for its status as a lease, off the worker
+    await h.waitFor('the worker free again', async () => c.activeCount() === 0);
+  });
+
+  it('takes work offered while every worker is busy once a worker is free', async () => {
+    let release!: () => void;
+    h.engine.renderGate = new Promise(resolve => (release = resolve));
+    const c = h.coordinator('replica-1', { concurrency: 1, pollIntervalMs: 600_000 });
+    const first = (await h.service.submit({ caller: testCaller(), request: request({ name: 'first' }) })).deployment;
+    await h.waitFor('first rendering', phaseOf(first.id, 'Rendering'));
+    const second = (await h.service.submit({ caller: testCaller(), request: request({ name: 'second' }) })).deployment;
+    await new Promise(r => setTimeout(r, 200));
+    expect((await h.store.deployments.get(second.id))?.phase).toBe('Pending');
+    expect(c.activeCount()).toBe(1);
+    h.engine.renderGate = undefined;
+    release();
+    await h.waitFor('second Syncing', phaseOf(second.id, 'Syncing'), 10_000);
+  });
+
+  it('reads a deployment only when a write by someone else may have changed it: leased at the version read, then the version each step wrote', async () => {
+    const deployments = h.store.deployments;
+    const reads: string[] = [];
+    let release!: () => void;
+    const worker = Coordinator.create({
+      store: {
+        get: id => {
+          reads.push(id);
+          return deployments.get(id);
+        },
+        findUnleased: (phases, limit) => deployments.findUnleased(phases, limit),
+        acquireLease: (id, owner, ttl, at) => deployments.acquireLease(id, owner, ttl, at),
+        releaseLease: (id, owner) => deployments.releaseLease(id, owner),
+      },
+      runner: h.runner,
+      logger: mockServices.logger.mock(),
+      owner: 'replica-counting',
+      pollIntervalMs: 20,
+      leaseMs: 2000,
+      concurrency: 2,
+      perTeamConcurrency: 2,
+    });
+    worker.start();
+    try {
+      // found by a poll, taken at the version read: Pending → Syncing without a read
+      const { deployment } = await h.service.submit({ caller: testCaller(), request: request() });
+      await h.waitFor('Syncing', phaseOf(deployment.id, 'Syncing'));
+      // picked up again when its status wait is over, and finished
+      h.engine.ready.set(deployment.ref, {});
+      await h.waitFor('Ready', phaseOf(deployment.id, 'Ready'));
+      expect(reads).toEqual([]);
+
+      // cancelled while it renders: the step's write conflicts, the worker reads it again and tears it down
+      h.engine.renderGate = new Promise(resolve => (release = resolve));
+      const other = (await h.service.submit({ caller: testCaller(), request: request({ name: 'other' }) })).deployment;
+      await h.waitFor('other rendering', phaseOf(other.id, 'Rendering'));
+      expect((await h.service.remove({ caller: testCaller(), id: other.id })).phase).toBe('Deleting');
+      h.engine.renderGate = undefined;
+      release();
+      const cancelled = await h.waitFor('other Cancelled', phaseOf(other.id, 'Cancelled'));
+      expect(cancelled.history.map(x => x.phase)).toEqual(['Pending', 'Validating', 'Rendering', 'Deleting', 'Cancelled']);
+      expect(reads).toContain(other.id);
+    } finally {
+      await worker.stop();
+    }
   });
 
   it('limits the deployments of one team worked on at once', async () => {

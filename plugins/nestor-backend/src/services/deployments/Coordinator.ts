@@ -1,7 +1,7 @@
 import os from 'node:os';
 import { randomUUID } from 'node:crypto';
 import { LoggerService } from '@backstage/backend-plugin-api';
-import { DeploymentPhase } from '@nestor/plugin-nestor-common';
+import { Deployment, DeploymentPhase } from '@nestor/plugin-nestor-common';
 import { DeploymentStore } from '@nestor/plugin-nestor-node';
 import { DeploymentRunner } from './DeploymentRunner';
 import { WORKABLE_PHASES } from './DeploymentPhaseMachine';
@@ -31,6 +31,15 @@ export interface CoordinatorOptions {
  * wait (for status, dependencies or a retry's backoff) is kept as a shorter
  * lease: any replica picks the deployment up once it expires, and if this
  * replica crashes its deployments resume elsewhere after the lease time.
+ *
+ * What this replica writes itself (a submission, a cancel, a rollback) is
+ * {@link Coordinator.offer}ed to it and started at once when a worker is
+ * free, without waiting for a poll; polling is the way to everything else
+ * (other replicas' work, waits that are over, crash recovery). A lease is
+ * taken at the version the worker read, so what it read is current and is
+ * not read again; between the steps it runs, a worker carries the version
+ * its last step wrote (a write by anyone else meanwhile makes the next
+ * step's optimistic write fail, and the worker reads the deployment again).
  * @public
  */
 export class Coordinator {
@@ -57,7 +66,21 @@ export class Coordinator {
     this.#schedule(0);
   }
 
-  /** Looks for work now (after a submit, a cancel, a finished step). */
+  /**
+   * Starts on a deployment this replica just wrote, at once if a worker (and
+   * a worker of its team) is free; otherwise a poll finds it later.
+   */
+  offer(deployment: Deployment): void {
+    if (!WORKABLE_PHASES.includes(deployment.phase)) return;
+    this.#take(deployment).then(
+      taken => {
+        if (!taken) this.kick();
+      },
+      error => this.#o.logger.error(`Coordinator could not start on deployment ${deployment.id}: ${error}`, { deploymentId: deployment.id }),
+    );
+  }
+
+  /** Looks for work now (after a finished step, or work offered when no worker was free). */
   kick(): void {
     if (this.#stopped) return;
     if (this.#polling) {
@@ -88,19 +111,38 @@ export class Coordinator {
     let started = 0;
     for (const candidate of candidates) {
       if (this.#stopped || this.#active.size >= this.#o.concurrency) break;
-      if (this.#active.has(candidate.id)) continue;
-      const teamActive = [...this.#active.values()].filter(a => a.team === candidate.team).length;
-      if (teamActive >= this.#o.perTeamConcurrency) continue;
-      if (!(await this.#o.store.acquireLease(candidate.id, this.owner, this.#o.leaseMs))) continue;
-      const entry = { team: candidate.team, done: Promise.resolve() };
-      this.#active.set(candidate.id, entry);
-      entry.done = this.#work(candidate.id).finally(() => {
-        this.#active.delete(candidate.id);
-        this.kick();
-      });
-      started++;
+      if (await this.#take(candidate)) started++;
     }
     return started;
+  }
+
+  /**
+   * Takes a worker for `deployment` (as read from the store) if one is free
+   * for it, and its lease at the version read; then works on it. Resolves
+   * once the lease is taken or refused: whether work started.
+   */
+  #take(deployment: Deployment): Promise<boolean> {
+    if (this.#stopped || this.#active.size >= this.#o.concurrency || this.#active.has(deployment.id)) return Promise.resolve(false);
+    const teamActive = [...this.#active.values()].filter(a => a.team === deployment.team).length;
+    if (teamActive >= this.#o.perTeamConcurrency) return Promise.resolve(false);
+    // the worker is held while the lease is asked for, so a poll and an offer never both take the last one
+    const entry = { team: deployment.team, done: Promise.resolve() };
+    this.#active.set(deployment.id, entry);
+    let leased = false;
+    const taking = this.#o.store.acquireLease(deployment.id, this.owner, this.#o.leaseMs, { version: deployment.version });
+    entry.done = taking
+      .then(
+        ok => {
+          leased = ok;
+        },
+        () => undefined, // the caller reports a failed lease request
+      )
+      .then(() => (leased ? this.#work(deployment) : undefined))
+      .finally(() => {
+        this.#active.delete(deployment.id);
+        if (leased) this.kick();
+      });
+    return taking;
   }
 
   #schedule(delayMs: number) {
@@ -122,7 +164,9 @@ export class Coordinator {
     this.#timer.unref?.();
   }
 
-  async #work(id: string): Promise<void> {
+  /** Runs steps from `leased` (read before its lease was taken at its version) until the deployment must wait. */
+  async #work(leased: Deployment): Promise<void> {
+    const id = leased.id;
     let lost = false;
     let renewing: Promise<unknown> = Promise.resolve();
     const renew = setInterval(() => {
@@ -138,9 +182,12 @@ export class Coordinator {
       clearInterval(renew);
       await renewing;
     };
+    // the version this worker read or wrote last; read again after anything else
+    let known: Deployment | undefined = leased;
     try {
       for (;;) {
-        const deployment = await this.#o.store.get(id);
+        const deployment = known ?? (await this.#o.store.get(id));
+        known = undefined;
         if (!deployment || !WORKABLE_PHASES.includes(deployment.phase)) {
           await settle();
           await this.#o.store.releaseLease(id, this.owner);
@@ -177,6 +224,7 @@ export class Coordinator {
           await this.#o.store.releaseLease(id, this.owner);
           return;
         }
+        known = outcome.deployment;
       }
     } catch (error) {
       this.#o.logger.error(`Coordinator step of deployment ${id} failed unexpectedly: ${error}`, { deploymentId: id });

@@ -11,6 +11,7 @@ import { KubernetesClusters } from '../kubernetes/KubernetesClusters';
 import { describeDependency, unavailableDependency } from '../resilience/unavailableDependency';
 import { classifyError } from './classifyError';
 import { computeBackoff } from './computeBackoff';
+import { DefinitionCache } from './DefinitionCache';
 import { DeploymentHooks } from './DeploymentHooks';
 import { deploymentEvents } from './deploymentEvents';
 import { deploymentLogFields } from './deploymentLogFields';
@@ -18,8 +19,12 @@ import { deploymentNamespace } from './deploymentNamespace';
 import { PhaseChange, RUNNING_PHASES, mergeConditions, transitionDeployment, withoutConditions } from './DeploymentPhaseMachine';
 import { isRollbackRevision } from './rollbackRevision';
 
-/** What the coordinator does after a step. @public */
-export type StepOutcome = { next: 'now' } | { next: 'later'; afterMs: number } | { next: 'never' };
+/**
+ * What the coordinator does after a step. `now` may carry the deployment as
+ * the step wrote it, for the next step to start from without reading it again.
+ * @public
+ */
+export type StepOutcome = { next: 'now'; deployment?: Deployment } | { next: 'later'; afterMs: number } | { next: 'never' };
 
 /** Options of {@link DeploymentRunner.create}. @public */
 export interface DeploymentRunnerOptions {
@@ -36,6 +41,8 @@ export interface DeploymentRunnerOptions {
   maxAttempts: number;
   backoffMs: number;
   statusPollMs: number;
+  /** definitions by name and version, kept between steps; each step reads the catalog without it */
+  definitions?: DefinitionCache;
 }
 
 const PLATFORM_PREFIX = '_platform/';
@@ -114,11 +121,11 @@ export class DeploymentRunner {
         return { next: 'later', afterMs: this.#o.statusPollMs };
       }
     }
-    await this.#transition(d, 'Validating', { reason: d.dependsOn.length > 0 ? 'DependenciesReady' : 'Accepted' }, x => ({
+    const moved = await this.#transition(d, 'Validating', { reason: d.dependsOn.length > 0 ? 'DependenciesReady' : 'Accepted' }, x => ({
       ...x,
       conditions: d.dependsOn.length > 0 ? mergeConditions(x.conditions, [condition('DependenciesReady', 'True', 'Ready')]) : x.conditions,
     }));
-    return { next: 'now' };
+    return { next: 'now', deployment: moved };
   }
 
   async #validating(d: Deployment): Promise<StepOutcome> {
@@ -133,8 +140,8 @@ export class DeploymentRunner {
     if (d.delivery === 'gitops' && !(await this.#gitopsTarget(d.team))) {
       return this.#fail(d, 'NoGitOpsTarget', `team ${d.team} has no spec.gitops repository in its TeamConfig`);
     }
-    await this.#transition(d, 'Rendering', { reason: 'Validated' });
-    return { next: 'now' };
+    const moved = await this.#transition(d, 'Rendering', { reason: 'Validated' });
+    return { next: 'now', deployment: moved };
   }
 
   async #rendering(input: Deployment): Promise<StepOutcome> {
@@ -146,8 +153,8 @@ export class DeploymentRunner {
       d = await this.#save(d, x => ({ ...x, revisions: x.revisions.map(r => (r.revision === x.currentRevision ? { ...r, artifacts } : r)) }));
     }
     if (d.delivery === 'direct') {
-      await this.#transition(d, 'Applying', { reason: 'Rendered', message: `${currentRevision(d).artifacts.length} artifact(s) rendered` });
-      return { next: 'now' };
+      const moved = await this.#transition(d, 'Applying', { reason: 'Rendered', message: `${currentRevision(d).artifacts.length} artifact(s) rendered` });
+      return { next: 'now', deployment: moved };
     }
     const target = await this.#gitopsTarget(d.team);
     if (!target) return this.#fail(d, 'NoGitOpsTarget', `team ${d.team} has no spec.gitops repository in its TeamConfig`);
@@ -164,14 +171,14 @@ export class DeploymentRunner {
     const action = isRollbackRevision(currentRevision(d)) ? 'rollback' : 'deploy';
     const { changed, ...delivered } = await this.#o.delivery.deliver({ deployment: d, target, artifacts: own, action });
     const record: DeliveryRecord = { ...delivered, ...(platformRecord ? { platform: platformRecord } : {}) };
-    await this.#transition(
+    const moved = await this.#transition(
       d,
       'Committed',
       { reason: 'Committed', message: `${changed ? 'committed' : 'already at'} ${record.commit?.slice(0, 12)} on ${record.branch} of ${record.repo} (${record.path})` },
       x => ({ ...x, revisions: x.revisions.map(r => (r.revision === x.currentRevision ? { ...r, delivery: record } : r)) }),
       [...events, ...deploymentEvents.committed(d, { ...record, action })],
     );
-    return { next: 'now' };
+    return { next: 'now', deployment: moved };
   }
 
   async #applying(d: Deployment): Promise<StepOutcome> {
@@ -181,11 +188,11 @@ export class DeploymentRunner {
     const context = await this.#context(d, definition);
     if (engine.apply) await engine.apply(context, { artifacts: own, platformArtifacts: platform }, target);
     else await requireKubernetes(target, context, engine.name).apply(readArtifactObjects([...platform, ...own]));
-    await this.#transition(d, 'Syncing', { reason: 'Applied', message: `applied to cluster ${target.cluster}` }, x => ({
+    const moved = await this.#transition(d, 'Syncing', { reason: 'Applied', message: `applied to cluster ${target.cluster}` }, x => ({
       ...x,
       revisions: x.revisions.map(r => (r.revision === x.currentRevision ? { ...r, delivery: { mode: 'direct', cluster: target.cluster } } : r)),
     }));
-    return { next: 'now' };
+    return { next: 'now', deployment: moved };
   }
 
   /**
@@ -199,8 +206,8 @@ export class DeploymentRunner {
     const delivery = currentRevision(d).delivery;
     const pulls = [delivery, delivery?.platform].filter((r): r is PullRequestRecord => Boolean(r?.pullRequestUrl));
     if (pulls.length === 0) {
-      await this.#transition(d, 'Syncing', { reason: 'WaitingForSync', message: 'waiting for the GitOps controller to apply the commit' });
-      return { next: 'now' };
+      const moved = await this.#transition(d, 'Syncing', { reason: 'WaitingForSync', message: 'waiting for the GitOps controller to apply the commit' });
+      return { next: 'now', deployment: moved };
     }
     const states = await Promise.all(pulls.map(async record => ({ record, pr: await this.#o.delivery.pullRequestState(record) })));
     const closed = states.find(s => s.pr.state === 'closed');
@@ -220,12 +227,12 @@ export class DeploymentRunner {
     const platform = delivery!.platform;
     const merged: DeliveryRecord = { ...delivery!, ...mergeCommit(delivery), ...(platform ? { platform: { ...platform, ...mergeCommit(platform) } } : {}) };
     const message = states.map(s => `${s.record.pullRequestUrl} merged${s.pr.mergeCommit ? ` as ${s.pr.mergeCommit.slice(0, 12)}` : ''}`).join('; ');
-    await this.#transition(d, 'Syncing', { reason: 'PullRequestMerged', message }, x => ({
+    const moved = await this.#transition(d, 'Syncing', { reason: 'PullRequestMerged', message }, x => ({
       ...x,
       conditions: mergeConditions(x.conditions, [condition('PullRequestMerged', 'True', 'Merged', pulls.map(p => p.pullRequestUrl).join(', '))]),
       revisions: x.revisions.map(r => (r.revision === x.currentRevision ? { ...r, delivery: merged } : r)),
     }));
-    return { next: 'now' };
+    return { next: 'now', deployment: moved };
   }
 
   /** Why a deployment still waits for an open pull request: not merged yet, or conflicting (with the files, when they can be told). */
@@ -402,7 +409,9 @@ export class DeploymentRunner {
   }
 
   async #definition(d: Deployment): Promise<ResourceDefinition | undefined> {
-    return (await this.#o.store.catalog.getItem(d.resource.name, { version: currentRevision(d).definitionVersion }))?.definition;
+    const version = currentRevision(d).definitionVersion;
+    const load = async () => (await this.#o.store.catalog.getItem(d.resource.name, { version }))?.definition;
+    return this.#o.definitions ? this.#o.definitions.get(d.resource.name, version, load) : load();
   }
 
   async #require(d: Deployment): Promise<{ definition: ResourceDefinition; engine: DeploymentEngine }> {

@@ -29,8 +29,8 @@ export interface DeploymentServiceOptions {
   authorizeChange?(caller: Caller, action: 'destroy' | 'rollback', deployment: Deployment): Promise<void>;
   /** throws when others still depend on the deployment (unless forced) */
   assertCanTearDown?(deployment: Deployment, options: { force: boolean; caller: Caller }): Promise<void>;
-  /** called after a write the coordinator should pick up soon */
-  onWork?(): void;
+  /** called with a deployment just written that the coordinator should work on (this replica's, at once if it can) */
+  onWork?(deployment: Deployment): void;
 }
 
 /**
@@ -149,7 +149,7 @@ export class DeploymentService {
     this.#log(result.deployment).info(`Deployment ${ref} submitted by ${caller.principal}`);
     await this.#publish(deploymentEvents.created(result.deployment));
     await this.#options.hooks?.onChanged?.(result.deployment);
-    this.#options.onWork?.();
+    this.#options.onWork?.(result.deployment);
     return { ...result, replayed: false };
   }
 
@@ -189,7 +189,7 @@ export class DeploymentService {
     this.#log(written).info(`Deployment ${written.ref} updated to revision ${number} by ${caller.principal}`);
     await this.#publish(deploymentEvents.phase(existing.phase, written));
     await this.#options.hooks?.onChanged?.(written);
-    this.#options.onWork?.();
+    this.#options.onWork?.(written);
     return written;
   }
 
@@ -233,7 +233,7 @@ export class DeploymentService {
       await this.#publish(deploymentEvents.phase(deployment.phase, written));
       await this.#options.hooks?.onChanged?.(written);
       if (written.phase === 'Cancelled' || written.phase === 'Deleted') await this.#options.hooks?.onRemoved?.(written);
-      else this.#options.onWork?.();
+      else this.#options.onWork?.(written);
       return written;
     }
   }
@@ -292,7 +292,7 @@ export class DeploymentService {
       this.#log(written).info(`Deployment ${written.ref} rolling back to revision ${targetNumber} (as revision ${number}) at the request of ${caller.principal}`);
       await this.#publish(deploymentEvents.phase(deployment.phase, written));
       await this.#options.hooks?.onChanged?.(written);
-      this.#options.onWork?.();
+      this.#options.onWork?.(written);
       return written;
     }
   }

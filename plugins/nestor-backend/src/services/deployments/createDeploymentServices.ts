@@ -36,6 +36,7 @@ import { AdmissionError } from './admission/AdmissionError';
 import { AdmissionPipeline } from './admission/AdmissionPipeline';
 import { createAdmissionChecks } from './admission/createAdmissionChecks';
 import { Coordinator } from './Coordinator';
+import { DefinitionCache } from './DefinitionCache';
 import { DeploymentRunner } from './DeploymentRunner';
 import { DeploymentService } from './DeploymentService';
 import { DriftMonitor } from './DriftMonitor';
@@ -45,7 +46,8 @@ import { DriftMonitor } from './DriftMonitor';
  * admission pipeline, the deployment service, the runner and this replica's
  * coordinator (started with the backend, stopped on shutdown, unless
  * `nestor.coordinator.enabled` is false), the drift monitor (scheduled by
- * the plugin), and the deployment routes.
+ * the plugin), the runner's definition cache (the plugin feeds it the event
+ * bus), and the deployment routes.
  * @internal
  */
 export function createDeploymentServices(options: {
@@ -94,6 +96,8 @@ export function createDeploymentServices(options: {
     },
   };
   const coordinatorConfig = nestorConfig.coordinator;
+  // dropped on every catalog change the event bus brings (the plugin feeds it)
+  const definitionCache = DefinitionCache.create();
   const runner = DeploymentRunner.create({
     store,
     engines: options.engines,
@@ -106,6 +110,7 @@ export function createDeploymentServices(options: {
     maxAttempts: coordinatorConfig.maxAttempts,
     backoffMs: coordinatorConfig.backoffMs,
     statusPollMs: coordinatorConfig.statusPollMs,
+    definitions: definitionCache,
   });
   const coordinator = Coordinator.create({
     store: store.deployments,
@@ -139,7 +144,7 @@ export function createDeploymentServices(options: {
       await definitions.load([name]);
       return definitions.resolve(name, range);
     },
-    onWork: () => coordinator.kick(),
+    onWork: deployment => coordinator.offer(deployment),
     async authorizeChange(caller, action, deployment) {
       await access?.authorizeDeployment(caller, action === 'destroy' ? nestorDeploymentDeletePermission : nestorDeploymentUpdatePermission, deployment);
       const verdict = await options.checks?.policy?.check({ caller, action, subject: deployment });
@@ -178,5 +183,5 @@ export function createDeploymentServices(options: {
     options.lifecycle.addStartupHook(() => coordinator.start());
     options.lifecycle.addShutdownHook(() => coordinator.stop());
   }
-  return { clusters, committer, delivery, argocd, overview, service, runner, coordinator, driftMonitor, routes, gitopsRoutes };
+  return { clusters, committer, delivery, argocd, overview, service, runner, definitions: definitionCache, coordinator, driftMonitor, routes, gitopsRoutes };
 }

@@ -246,10 +246,16 @@ export class DatabaseDeploymentStore implements DeploymentStore {
     deploymentId: string,
     owner: string,
     ttlMs: number,
+    options: { version?: number } = {},
   ): Promise<boolean> {
     const now = Date.now();
     const changed = await this.#db('deployments')
       .where({ id: deploymentId })
+      .modify(qb => {
+        if (options.version !== undefined) {
+          qb.andWhere('version', options.version);
+        }
+      })
       .andWhere(free =>
         free
           .whereNull('lease_owner')

@@ -82,6 +82,44 @@ export function describeDeploymentLeaseContract(getStore: StoreGetter) {
       expect(results.filter(Boolean)).toHaveLength(1);
     }, 30_000);
 
+    it('takes a lease at a version only while the deployment is still at it', async () => {
+      const store = getStore();
+      const d = await create('db');
+      expect(
+        await store.deployments.acquireLease(d.id, 'worker-1', 60_000, {
+          version: 1,
+        }),
+      ).toBe(false);
+      expect(
+        await store.deployments.acquireLease(d.id, 'worker-1', 60_000, {
+          version: 0,
+        }),
+      ).toBe(true);
+      // the version does not open a lease another owner holds
+      expect(
+        await store.deployments.acquireLease(d.id, 'worker-2', 60_000, {
+          version: 0,
+        }),
+      ).toBe(false);
+      await store.deployments.update({ ...d, phase: 'Validating' }, 0);
+      await store.deployments.releaseLease(d.id, 'worker-1');
+      expect(
+        await store.deployments.acquireLease(d.id, 'worker-2', 60_000, {
+          version: 0,
+        }),
+      ).toBe(false);
+      expect(
+        await store.deployments.acquireLease(d.id, 'worker-2', 60_000, {
+          version: 1,
+        }),
+      ).toBe(true);
+      expect(
+        await store.deployments.acquireLease('missing', 'worker-1', 60_000, {
+          version: 0,
+        }),
+      ).toBe(false);
+    });
+
     it('keeps leases apart from optimistic versions', async () => {
       const store = getStore();
       const d = await create('db');

@@ -67,7 +67,7 @@ export interface DeploymentHarness {
   /** a coordinator of another replica (its own owner id); started */
   coordinator(
     owner: string,
-    overrides?: Partial<{ leaseMs: number; perTeamConcurrency: number; concurrency: number; dead: () => boolean }>,
+    overrides?: Partial<{ leaseMs: number; pollIntervalMs: number; perTeamConcurrency: number; concurrency: number; dead: () => boolean }>,
   ): Coordinator;
   /** every event appended so far, in order */
   events(): Promise<NestorEvent[]>;
@@ -162,7 +162,8 @@ export async function startDeploymentHarness(options: {
       await definitions.load([name]);
       return definitions.resolve(name, range);
     },
-    onWork: () => coordinators.forEach(c => c.kick()),
+    // every replica is offered the work (they race for its lease) as if it had admitted it
+    onWork: deployment => coordinators.forEach(c => c.offer(deployment)),
   });
   const checkouts: GitWorkTree[] = [];
   return {
@@ -181,12 +182,12 @@ export async function startDeploymentHarness(options: {
           get: id => deployments.get(id),
           findUnleased: (phases, limit) => deployments.findUnleased(phases, limit),
           releaseLease: (id, o) => (overrides.dead?.() ? Promise.resolve() : deployments.releaseLease(id, o)),
-          acquireLease: (id, o, ttl) => (overrides.dead?.() ? Promise.resolve(false) : deployments.acquireLease(id, o, ttl)),
+          acquireLease: (id, o, ttl, at) => (overrides.dead?.() ? Promise.resolve(false) : deployments.acquireLease(id, o, ttl, at)),
         },
         runner,
         logger,
         owner,
-        pollIntervalMs: 20,
+        pollIntervalMs: overrides.pollIntervalMs ?? 20,
         leaseMs: overrides.leaseMs ?? 2000,
         concurrency: overrides.concurrency ?? 4,
         perTeamConcurrency: overrides.perTeamConcurrency ?? 4,
