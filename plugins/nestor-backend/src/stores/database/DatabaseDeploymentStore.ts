@@ -130,19 +130,14 @@ export class DatabaseDeploymentStore implements DeploymentStore {
   }
 
   async getByRef(ref: string): Promise<Deployment | undefined> {
-    const active = await this.#db('deployments')
-      .select('data', 'version')
-      .where({ active_ref: ref })
-      .first();
-    if (active) {
-      return fromRow(active);
-    }
-    const latest = await this.#db('deployments')
+    // the active one (at most one holds the ref), else the latest: one read
+    const row = await this.#db('deployments')
       .select('data', 'version')
       .where({ ref })
+      .orderByRaw('CASE WHEN active_ref IS NULL THEN 1 ELSE 0 END')
       .orderBy('seq', 'desc')
       .first();
-    return latest ? fromRow(latest) : undefined;
+    return row ? fromRow(row) : undefined;
   }
 
   async getByRefs(refs: string[]): Promise<Deployment[]> {

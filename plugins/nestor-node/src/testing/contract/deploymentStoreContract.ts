@@ -238,6 +238,13 @@ export function describeDeploymentStoreContract(getStore: StoreGetter) {
       );
       expect(revive.name).toBe('ConflictError');
       expect((await store.deployments.get(second.id))?.phase).toBe('Cancelled');
+
+      // an active deployment answers for its ref before a more recent inactive one
+      await store.deployments.update({ ...third, phase: 'Cancelled' }, 0);
+      await store.deployments.update({ ...second, phase: 'Pending' }, 1);
+      expect((await store.deployments.getByRef('team-a/dev/db'))?.id).toBe(
+        second.id,
+      );
     });
 
     it('reads many deployments by ref, skipping unknown refs', async () => {
