@@ -1,4 +1,5 @@
 import { DeploymentRequest, DeploymentVerdict, formatDeploymentRef, ResourceDefinition, VerdictCheck } from '@nestor/plugin-nestor-common';
+import { StoredTeam } from '@nestor/plugin-nestor-node';
 import { PermissionAdmissionCheck } from '../../permissions/PermissionAdmissionCheck';
 import { Caller } from '../caller/CallerResolver';
 import { PolicyAdmissionCheck, policySubjectOf } from '../policies/PolicyAdmissionCheck';
@@ -15,6 +16,8 @@ export type DefinitionCheck = (context: {
   request: DeploymentRequest;
   ref: string;
   definition: ResourceDefinition;
+  /** the ordering team as the caller has just read it (`team` undefined: it has no config); read by the check when absent */
+  teamRead?: { team: StoredTeam | undefined };
 }) => Promise<VerdictCheck>;
 
 /**

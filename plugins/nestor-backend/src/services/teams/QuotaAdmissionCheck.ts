@@ -1,4 +1,5 @@
 import { VerdictCheck } from '@nestor/plugin-nestor-common';
+import { StoredTeam } from '@nestor/plugin-nestor-node';
 import { QuotaClaim, QuotaService } from './QuotaService';
 
 /**
@@ -18,9 +19,14 @@ export class QuotaAdmissionCheck {
     this.#quotas = quotas;
   }
 
-  async check(options: { claim: QuotaClaim; dryRun?: boolean }): Promise<VerdictCheck & { release?: () => Promise<void> }> {
+  async check(options: {
+    claim: QuotaClaim;
+    dryRun?: boolean;
+    /** the claim's team as the caller has just read it (see {@link QuotaService.reserve}) */
+    teamRead?: { team: StoredTeam | undefined };
+  }): Promise<VerdictCheck & { release?: () => Promise<void> }> {
     const { claim } = options;
-    const result = options.dryRun ? await this.#quotas.check(claim) : await this.#quotas.reserve(claim);
+    const result = options.dryRun ? await this.#quotas.check(claim) : await this.#quotas.reserve(claim, options.teamRead);
     if (result.ok) {
       return {
         check: 'quota',

@@ -60,6 +60,19 @@ describe('QuotaService', () => {
     ]);
   });
 
+  it('takes the limits from the team as the caller read it, without reading it again; a team read as having no config has no limits', async () => {
+    const { quotas, store } = await setup({ dev: { maxDeployments: 5 } });
+    const getTeam = jest.spyOn(store.teams, 'getTeam');
+    const read = { id: 'team-a', config: teamConfig({ dev: { maxDeployments: 1 } }), source: { id: 's', path: 'teams.yaml', commit: 'c' }, updatedAt: '2024-01-01T00:00:00Z' };
+    await expect(quotas.reserve(claim(), { team: read })).resolves.toEqual({ ok: true });
+    await expect(quotas.reserve(claim(), { team: read })).resolves.toMatchObject({ ok: false, limit: 'maxDeployments', max: 1 });
+    await expect(quotas.reserve(claim(), { team: undefined })).resolves.toEqual({ ok: true });
+    expect(getTeam).not.toHaveBeenCalled();
+    // without it, the store's config counts
+    await expect(quotas.reserve(claim())).resolves.toEqual({ ok: true });
+    expect(getTeam).toHaveBeenCalledTimes(1);
+  });
+
   it('enforces the monthly cost limit and per-type limits', async () => {
     const { quotas } = await setup({
       dev: { maxMonthlyCost: 250, perType: { 'database.postgresql': { maxDeployments: 1 } } },

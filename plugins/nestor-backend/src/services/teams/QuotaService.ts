@@ -1,5 +1,5 @@
 import { QuotaLimits, QuotasResponse, QuotaUsage, TeamConfig } from '@nestor/plugin-nestor-common';
-import { QuotaReservation, QuotaReservationResult, TeamStore } from '@nestor/plugin-nestor-node';
+import { QuotaReservation, QuotaReservationResult, StoredTeam, TeamStore } from '@nestor/plugin-nestor-node';
 import { NestorEventPublisher } from '../events/types';
 
 /**
@@ -50,9 +50,13 @@ export class QuotaService {
     };
   }
 
-  /** Takes the claim's share atomically, or refuses it and emits `quota.exceeded`. */
-  async reserve(claim: QuotaClaim): Promise<QuotaReservationResult> {
-    const team = await this.#teams.getTeam(claim.team);
+  /**
+   * Takes the claim's share atomically, or refuses it and emits
+   * `quota.exceeded`. The limits come from the team's config: `teamRead`, as
+   * the caller has just read it, or else read here.
+   */
+  async reserve(claim: QuotaClaim, teamRead?: { team: StoredTeam | undefined }): Promise<QuotaReservationResult> {
+    const team = teamRead ? teamRead.team : await this.#teams.getTeam(claim.team);
     const limits = QuotaService.limitsFor(team?.config, claim.environment, claim.resourceType);
     const result = await this.#teams.reserveQuota({
       team: claim.team,

@@ -13,7 +13,7 @@ export function createSchemaCheck(options: { teams: Pick<TeamStore, 'getTeam'> }
   const ajv = new Ajv({ allErrors: true, strict: false, useDefaults: true });
   addFormats(ajv);
   const compiled = new Map<string, ValidateFunction>();
-  return async ({ request, definition }) => {
+  return async ({ request, definition, teamRead }) => {
     const reasons: Array<{ code: string; field: string; message: string }> = [];
     const key = `${definition.metadata.name}@${definition.spec.version}`;
     let validate = compiled.get(key);
@@ -35,7 +35,7 @@ export function createSchemaCheck(options: { teams: Pick<TeamStore, 'getTeam'> }
         message: `environment: ${definition.metadata.name} is offered in ${definition.spec.environments.join(', ')}, not ${request.environment}`,
       });
     }
-    const team = await options.teams.getTeam(request.team);
+    const team = teamRead ? teamRead.team : await options.teams.getTeam(request.team);
     if (!team) {
       reasons.push({ code: 'UNKNOWN_TEAM', field: 'team', message: `team: "${request.team}" has no TeamConfig` });
     } else if (!team.config.spec.environments.includes(request.environment)) {

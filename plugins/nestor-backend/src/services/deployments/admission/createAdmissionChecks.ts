@@ -29,7 +29,8 @@ export function createAdmissionChecks(options: {
 }): AdmissionCheck[] {
   const schema = createSchemaCheck({ teams: options.teams });
   const checks: AdmissionCheck[] = [
-    admissionCheckFromVerdict('schema', 400, context => schema(context)),
+    // the team as the deployment service read it for this request: not read again
+    admissionCheckFromVerdict('schema', 400, context => schema({ ...context, teamRead: { team: context.team } })),
     EngineAdmissionCheck.create({ engines: options.engines, clusters: options.clusters }),
   ];
   const { permission, policy, dependencies, quota } = options;
@@ -62,9 +63,10 @@ export function createAdmissionChecks(options: {
   if (quota) {
     checks.push(
       // an update keeps the quota share its deployment already holds
-      admissionCheckFromVerdict('quota', 422, async ({ request, definition, ref, dryRun, existing }) =>
+      admissionCheckFromVerdict('quota', 422, async ({ request, definition, ref, dryRun, existing, team }) =>
         existing ? undefined : quota.check({
           dryRun,
+          teamRead: { team },
           claim: {
             team: request.team,
             environment: request.environment,

@@ -14,7 +14,7 @@ export interface AdmissionContext {
   ref: string;
   /** the buffet item at the version the request's range resolved to */
   definition: ResourceDefinition;
-  /** the ordering team's config, when it has one */
+  /** the ordering team's config, when it has one, as read for this request (the checks do not read it again) */
   team?: StoredTeam;
   /**
    * The deployment this request updates (same ref, a new revision), when it
