@@ -51,6 +51,9 @@ describe('Coordinator delivery', () => {
       'Ready:Ready',
     ]);
     expect(ready.revisions[0].delivery).toEqual({ mode: 'direct', cluster: 'dev' });
+    // the rendered artifacts are kept with the move to Applying
+    expect(ready.revisions[0].artifacts.map(a => a.path)).toEqual(['configmap.yaml', '_platform/README.md']);
+    expect(ready.history.find(x => x.phase === 'Applying')?.message).toBe('2 artifact(s) rendered');
     // nothing went to Git
     expect(await h.committer.readFolder(h.repo, 'main', 'nestor')).toEqual(new Map());
 

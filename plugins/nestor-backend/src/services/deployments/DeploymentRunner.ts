@@ -147,13 +147,17 @@ export class DeploymentRunner {
   async #rendering(input: Deployment): Promise<StepOutcome> {
     let d = input;
     const { definition, engine } = await this.#require(d);
+    let keep: (x: Deployment) => Deployment = x => x;
     if (currentRevision(d).artifacts.length === 0) {
       const result = await engine.render(await this.#context(d, definition));
       const artifacts = [...result.artifacts, ...(result.platformArtifacts ?? []).map(a => ({ ...a, path: `${PLATFORM_PREFIX}${a.path}` }))];
-      d = await this.#save(d, x => ({ ...x, revisions: x.revisions.map(r => (r.revision === x.currentRevision ? { ...r, artifacts } : r)) }));
+      keep = x => ({ ...x, revisions: x.revisions.map(r => (r.revision === x.currentRevision ? { ...r, artifacts } : r)) });
+      // kept before a GitOps commit; a direct delivery keeps them with its move to Applying (one write)
+      if (d.delivery !== 'direct') d = await this.#save(d, keep);
     }
     if (d.delivery === 'direct') {
-      const moved = await this.#transition(d, 'Applying', { reason: 'Rendered', message: `${currentRevision(d).artifacts.length} artifact(s) rendered` });
+      const artifacts = currentRevision(keep(d)).artifacts;
+      const moved = await this.#transition(d, 'Applying', { reason: 'Rendered', message: `${artifacts.length} artifact(s) rendered` }, keep);
       return { next: 'now', deployment: moved };
     }
     const target = await this.#gitopsTarget(d.team);
