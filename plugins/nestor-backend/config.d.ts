@@ -90,7 +90,11 @@ export interface Config {
     coordinator?: {
       /** Run workers on this replica. Default true. */
       enabled?: boolean;
-      /** Default 1000. */
+      /**
+       * How often idle workers look for work, in ms. Default 1000. Work this
+       * replica admits starts at once when a worker is free; polling finds
+       * the rest (other replicas' work, waits that are over, crash recovery).
+       */
       pollIntervalMs?: number;
       /** Lease length; a crashed replica's work resumes after it. Default 30. */
       leaseSeconds?: number;
@@ -98,7 +102,12 @@ export interface Config {
       maxAttempts?: number;
       /** First retry delay, doubled each attempt. Default 1000. */
       backoffMs?: number;
-      /** Deployments worked on at once by this replica. Default 4. */
+      /**
+       * Deployments worked on at once by this replica. Default 8: a worker
+       * mostly waits (database round trips, Git, clusters, cloud APIs), so a
+       * 2-core replica keeps 8 busy; lower it where engines run heavy local
+       * processes (Terraform, Helm) on few cores.
+       */
       concurrency?: number;
       /** Deployments of one team worked on at once by this replica. Default 2. */
       perTeamConcurrency?: number;

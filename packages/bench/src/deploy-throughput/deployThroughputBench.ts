@@ -16,6 +16,9 @@ const PG_URL =
 const ITEM = 'bench-cache';
 /** phase changes of a direct deployment after its creation: Pending → Validating → Rendering → Applying → Syncing → Ready */
 const PHASE_CHANGES = 5;
+/** `nestor.coordinator.concurrency` and `perTeamConcurrency` when not set (plugins/nestor-backend config.d.ts) */
+const DEFAULT_CONCURRENCY = 8;
+const DEFAULT_PER_TEAM = 2;
 /** the target of PERFORMANCE.md, for 1,000 submissions */
 const TARGET_MS_PER_1000 = 30_000;
 
@@ -287,7 +290,7 @@ async function runOnStore(
         documentBytes,
         eventBytes,
         // as many at once as the coordinator works on
-        concurrency: coordinator?.concurrency ?? 4,
+        concurrency: coordinator?.concurrency ?? DEFAULT_CONCURRENCY,
       },
     });
     const run: StoreRun = {
@@ -373,7 +376,9 @@ function coordinatorSettings(
 ): CoordinatorSetting[] {
   return values.split(',').map(value => {
     if (value === 'default')
-      return { label: 'defaults (4 at once, 2 per team)' };
+      return {
+        label: `defaults (${DEFAULT_CONCURRENCY} at once, ${DEFAULT_PER_TEAM} per team)`,
+      };
     const concurrency = Number(value);
     if (!Number.isInteger(concurrency) || concurrency < 1)
       throw new Error(`--concurrency: "${value}" is not a positive integer`);
