@@ -125,7 +125,12 @@ describe.each(databases.eachSupportedId())(
         // a batch the database refuses (a type longer than its column, on
         // PostgreSQL) fails only its own append, and leaves no gap
         const tooLong = [
-          { type: 'x'.repeat(100) as 'deployment.phase', payload: {} },
+          {
+            type: 'x'.repeat(100) as 'deployment.phase',
+            team: null,
+            ref: null,
+            payload: {},
+          },
         ];
         const outcomes = await Promise.allSettled([
           a.events.append(batch('a', 100)),
