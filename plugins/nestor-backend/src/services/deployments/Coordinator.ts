@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { Deployment, DeploymentPhase } from '@nestor/plugin-nestor-common';
 import { DeploymentStore } from '@nestor/plugin-nestor-node';
-import { DeploymentRunner } from './DeploymentRunner';
+import { DeploymentRunner, StepOutcome } from './DeploymentRunner';
 import { WORKABLE_PHASES } from './DeploymentPhaseMachine';
 import { deploymentLogFields } from './deploymentLogFields';
 import { withSpan } from '../../observability/withSpan';
@@ -186,7 +186,7 @@ export class Coordinator {
     let known: Deployment | undefined = leased;
     try {
       for (;;) {
-        const deployment = known ?? (await this.#o.store.get(id));
+        const deployment: Deployment | undefined = known ?? (await this.#o.store.get(id));
         known = undefined;
         if (!deployment || !WORKABLE_PHASES.includes(deployment.phase)) {
           await settle();
@@ -197,7 +197,7 @@ export class Coordinator {
           this.#o.logger.child(deploymentLogFields(deployment)).warn(`Lost the lease of ${deployment.ref}; another replica has it`);
           return;
         }
-        const outcome = await withSpan(
+        const outcome: StepOutcome = await withSpan(
           `nestor.deploy.${deployment.phase}`,
           {
             'nestor.deployment.ref': deployment.ref,
