@@ -155,6 +155,11 @@ describe('catalog API', () => {
         definition: { metadata: { owner: 'team-a' } },
         source: { id: 'platform', url: git.url('buffet'), path: 'buffet/a-secret.yaml', commit: firstCommit, line: 1 },
       });
+      // the item's JSON text is kept (and gzipped once from 1 kB): a second read answers the same text
+      const again = await get('/catalog/a-secret', ALICE);
+      expect(again.headers['content-type']).toMatch(/^application\/json/);
+      expect(again.text).toBe(item.text);
+      expect(again.headers['content-encoding']).toBe(Buffer.byteLength(item.text) >= 1024 ? 'gzip' : undefined);
       const hidden = await get('/catalog/a-secret', BOB);
       const missing = await get('/catalog/no-such-item', BOB);
       expect(hidden.status).toBe(404);

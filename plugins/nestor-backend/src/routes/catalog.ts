@@ -51,8 +51,9 @@ export interface CatalogRoutesOptions {
 export function createCatalogRoutes(options: CatalogRoutesOptions): ExpressRouter {
   const { callers, access, catalog, sync } = options;
   const router = Router();
-  // a hot page is the same text for every caller with the same view: gzipped once
+  // a hot page (or item) is the same text for every caller with the same view: gzipped once
   const listBodies = new PrecompressedJson();
+  const itemBodies = new PrecompressedJson();
 
   router.get('/catalog', async (req, res) => {
     const query = parseRequestPart(listQuerySchema, req.query, 'query');
@@ -79,7 +80,8 @@ export function createCatalogRoutes(options: CatalogRoutesOptions): ExpressRoute
     const name = parseRequestPart(itemPathSchema, req.params, 'path').name;
     const { version } = parseRequestPart(itemQuerySchema, req.query, 'query');
     const caller = await callers.resolve(req);
-    res.json(await catalog.get(await access.catalog(caller), name, { version }));
+    // the CatalogItem as JSON text, kept with the cached item
+    itemBodies.send(req, res, await catalog.getJson(await access.catalog(caller), name, { version }));
   });
 
   router.get('/catalog/:name/versions', async (req, res) => {

@@ -113,6 +113,14 @@ export class CatalogService {
     return versioned;
   }
 
+  /**
+   * {@link CatalogService.get} as the JSON text `res.json` would send, kept
+   * with the cached item: what `GET /catalog/{name}` answers.
+   */
+  async getJson(access: CatalogAccess, name: string, options: { version?: string } = {}): Promise<string> {
+    return this.#jsonOf(await this.get(access, name, options));
+  }
+
   /** The item's history, newest first; NotFoundError when the caller may not see the item. */
   async versions(access: CatalogAccess, name: string): Promise<CatalogItemVersion[]> {
     const [current, versions] = await Promise.all([
