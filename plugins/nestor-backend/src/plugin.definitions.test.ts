@@ -159,9 +159,9 @@ describe('the runner’s definitions after a catalog change on another replica',
       while (!(await done())) {
         if (Date.now() > deadline)
           throw new Error(
-            `timed out waiting for ${what}; titles seen: ${engine.titles.join(
-              ', ',
-            )}`,
+            `timed out waiting for ${what}; titles seen: ${[
+              ...new Set(engine.titles),
+            ].join(', ')} (${engine.titles.length} status reads)`,
           );
         await new Promise(r => setTimeout(r, 50));
       }
