@@ -317,7 +317,7 @@ async function runOnStore(
     };
     console.log(
       `  ${label}: ${submissions} submissions in ${(wallMs / 1000).toFixed(
-        1,
+        2,
       )} s (${run.perSecond.toFixed(
         1,
       )}/s); submit→terminal p50 ${run.endToEndP50.toFixed(
@@ -325,6 +325,8 @@ async function runOnStore(
       )} ms, p99 ${run.endToEndP99.toFixed(
         0,
       )} ms; POST p50 ${run.submitP50.toFixed(
+        0,
+      )} ms, p99 ${run.submitP99.toFixed(
         0,
       )} ms; failed ${failed}, rejected ${rejected}; Ready in the API ${readyInApi}, ConfigMaps ${configMaps}; ` +
         `floor ${(floorMs / 1000).toFixed(2)} s = ${(wallMs / floorMs).toFixed(
