@@ -15,6 +15,7 @@ export type { GitHttpServerAuth, GitHttpRequestLog } from './git/GitHttpServer';
 export { GitWorkTree } from './git/GitWorkTree';
 export { actorAwareMockAuthServiceFactory } from './backstage/actorAwareMockAuthServiceFactory';
 export { ownershipUserInfoServiceFactory } from './backstage/ownershipUserInfoServiceFactory';
+export { knexDatabaseServiceFactory } from './backstage/knexDatabaseServiceFactory';
 export * from './kubernetes';
 export { resourceDefinitionYaml, teamConfigYaml } from './git/buffetYaml';
 export type { ResourceDefinitionYamlOptions } from './git/buffetYaml';

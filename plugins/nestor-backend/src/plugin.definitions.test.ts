@@ -10,10 +10,6 @@ import os from 'node:os';
 import path from 'node:path';
 import http from 'node:http';
 import {
-  coreServices,
-  createServiceFactory,
-} from '@backstage/backend-plugin-api';
-import {
   mockCredentials,
   mockServices,
   startTestBackend,
@@ -29,6 +25,7 @@ import {
 import {
   KubernetesTestServer,
   ownershipUserInfoServiceFactory,
+  knexDatabaseServiceFactory,
 } from '@nestor/test-utils';
 import request from 'supertest';
 import { nestorPlugin } from './plugin';
@@ -106,11 +103,7 @@ describe('the runner’s definitions after a catalog change on another replica',
           'user:default/alice': ['user:default/alice', 'group:default/team-a'],
         }),
         catalogServiceMock.factory(),
-        createServiceFactory({
-          service: coreServices.database,
-          deps: {},
-          factory: () => ({ getClient: async () => knex }),
-        }),
+        knexDatabaseServiceFactory(knex),
         mockServices.rootConfig.factory({
           data: {
             backend: { workingDirectory: workDir },

@@ -10,10 +10,6 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {
-  coreServices,
-  createServiceFactory,
-} from '@backstage/backend-plugin-api';
-import {
   mockCredentials,
   mockServices,
   startTestBackend,
@@ -21,7 +17,7 @@ import {
 } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { teamConfigSchema } from '@nestor/plugin-nestor-common';
-import { ownershipUserInfoServiceFactory } from '@nestor/test-utils';
+import { ownershipUserInfoServiceFactory, knexDatabaseServiceFactory } from '@nestor/test-utils';
 import request from 'supertest';
 import { nestorPlugin } from '../plugin';
 import { testEngineModule } from '../services/deployments/__testUtils__/testEngineModule';
@@ -127,11 +123,7 @@ describe('the audit trail', () => {
           'user:default/alice': ['user:default/alice', 'group:default/team-a'],
         }),
         catalogServiceMock.factory(),
-        createServiceFactory({
-          service: coreServices.database,
-          deps: {},
-          factory: () => ({ getClient: async () => knex }),
-        }),
+        knexDatabaseServiceFactory(knex),
         mockServices.rootConfig.factory({
           data: {
             backend: { workingDirectory: workDir },

@@ -11,10 +11,6 @@ import { promises as fs, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {
-  coreServices,
-  createServiceFactory,
-} from '@backstage/backend-plugin-api';
-import {
   mockCredentials,
   mockServices,
   startTestBackend,
@@ -25,6 +21,7 @@ import {
   GitHttpServer,
   GitWorkTree,
   resourceDefinitionYaml as def,
+  knexDatabaseServiceFactory,
 } from '@nestor/test-utils';
 import Ajv from 'ajv';
 import addFormats from 'ajv-formats';
@@ -68,11 +65,7 @@ describe('a Git host that goes away and comes back', () => {
       features: [
         nestorPlugin,
         catalogServiceMock.factory(),
-        createServiceFactory({
-          service: coreServices.database,
-          deps: {},
-          factory: () => ({ getClient: async () => knex }),
-        }),
+        knexDatabaseServiceFactory(knex),
         mockServices.rootConfig.factory({
           data: {
             backend: { workingDirectory: workDir },

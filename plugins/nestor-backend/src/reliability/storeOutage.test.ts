@@ -1,8 +1,4 @@
 import {
-  coreServices,
-  createServiceFactory,
-} from '@backstage/backend-plugin-api';
-import {
   mockCredentials,
   mockServices,
   startTestBackend,
@@ -10,6 +6,7 @@ import {
 import knexFactory, { Knex } from 'knex';
 import request from 'supertest';
 import { nestorPlugin } from '../plugin';
+import { knexDatabaseServiceFactory } from '@nestor/test-utils';
 
 const PG_URL =
   process.env.BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING ??
@@ -71,11 +68,7 @@ describe('a store that goes away and comes back', () => {
     const backend = await startTestBackend({
       features: [
         nestorPlugin,
-        createServiceFactory({
-          service: coreServices.database,
-          deps: {},
-          factory: () => ({ getClient: async () => knex }),
-        }),
+        knexDatabaseServiceFactory(knex),
         mockServices.rootConfig.factory({ data: {} }),
       ],
     });

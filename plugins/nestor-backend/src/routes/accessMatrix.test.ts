@@ -11,12 +11,11 @@
  * Endpoints covered: GET /health, GET /engines, GET /events, GET /teams,
  * GET /teams/{id}/quotas, POST /teams/{id}/validate.
  */
-import { coreServices, createServiceFactory } from '@backstage/backend-plugin-api';
 import { httpAuthServiceFactory } from '@backstage/backend-defaults/httpAuth';
 import { mockCredentials, mockServices, startTestBackend, TestDatabases } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import permissionBackend from '@backstage/plugin-permission-backend';
-import { actorAwareMockAuthServiceFactory, ownershipUserInfoServiceFactory } from '@nestor/test-utils';
+import { actorAwareMockAuthServiceFactory, ownershipUserInfoServiceFactory, knexDatabaseServiceFactory } from '@nestor/test-utils';
 import permissionModuleNestorPolicy from '@nestor/plugin-permission-backend-module-nestor';
 import http from 'node:http';
 import { AddressInfo } from 'node:net';
@@ -228,7 +227,7 @@ describe('API access matrix', () => {
             },
           ],
         }),
-        createServiceFactory({ service: coreServices.database, deps: {}, factory: () => ({ getClient: async () => knex }) }),
+        knexDatabaseServiceFactory(knex),
         mockServices.rootConfig.factory({
           data: {
             permission: {

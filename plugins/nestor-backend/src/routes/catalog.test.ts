@@ -10,7 +10,6 @@ import { promises as fs } from 'node:fs';
 import { createHmac } from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
-import { coreServices, createServiceFactory } from '@backstage/backend-plugin-api';
 import { mockCredentials, mockServices, startTestBackend, TestDatabases } from '@backstage/backend-test-utils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
@@ -21,6 +20,7 @@ import {
   GitWorkTree,
   ownershipUserInfoServiceFactory,
   resourceDefinitionYaml as def,
+  knexDatabaseServiceFactory,
 } from '@nestor/test-utils';
 import http from 'node:http';
 import request from 'supertest';
@@ -111,7 +111,7 @@ describe('catalog API', () => {
         permissions.factory,
         ownershipUserInfoServiceFactory(OWNERSHIP),
         catalogServiceMock.factory(),
-        createServiceFactory({ service: coreServices.database, deps: {}, factory: () => ({ getClient: async () => knex }) }),
+        knexDatabaseServiceFactory(knex),
         mockServices.rootConfig.factory({
           data: {
             backend: { workingDirectory: workDir },

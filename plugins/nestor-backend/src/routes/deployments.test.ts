@@ -8,11 +8,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import http from 'node:http';
-import { coreServices, createServiceFactory } from '@backstage/backend-plugin-api';
 import { mockCredentials, mockServices, startTestBackend, TestDatabases } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { teamConfigSchema } from '@nestor/plugin-nestor-common';
-import { ownershipUserInfoServiceFactory } from '@nestor/test-utils';
+import { ownershipUserInfoServiceFactory, knexDatabaseServiceFactory } from '@nestor/test-utils';
 import request from 'supertest';
 import { nestorPlugin } from '../plugin';
 import { testEngineModule } from '../services/deployments/__testUtils__/testEngineModule';
@@ -69,7 +68,7 @@ describe('deployment API', () => {
         mockServices.permissions.factory(),
         ownershipUserInfoServiceFactory(OWNERSHIP),
         catalogServiceMock.factory(),
-        createServiceFactory({ service: coreServices.database, deps: {}, factory: () => ({ getClient: async () => knex }) }),
+        knexDatabaseServiceFactory(knex),
         mockServices.rootConfig.factory({ data: { backend: { workingDirectory: workDir }, nestor: { coordinator: { enabled: false } } } }),
       ],
     });

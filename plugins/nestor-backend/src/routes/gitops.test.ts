@@ -8,11 +8,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import http from 'node:http';
-import { coreServices, createServiceFactory } from '@backstage/backend-plugin-api';
 import { mockCredentials, mockServices, startTestBackend, TestDatabases } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { Deployment, NestorEvent, teamConfigSchema } from '@nestor/plugin-nestor-common';
-import { ArgoCdSwaggerValidator, ArgoCdTestServer, findUpstreamDir, GitHttpServer, GitWorkTree, ownershipUserInfoServiceFactory } from '@nestor/test-utils';
+import { ArgoCdSwaggerValidator, ArgoCdTestServer, findUpstreamDir, GitHttpServer, GitWorkTree, ownershipUserInfoServiceFactory, knexDatabaseServiceFactory } from '@nestor/test-utils';
 import request from 'supertest';
 import { nestorPlugin } from '../plugin';
 import { testEngineModule } from '../services/deployments/__testUtils__/testEngineModule';
@@ -95,7 +94,7 @@ describeWithSwagger('gitops API', () => {
         mockServices.permissions.factory(),
         ownershipUserInfoServiceFactory(OWNERSHIP),
         catalogServiceMock.factory(),
-        createServiceFactory({ service: coreServices.database, deps: {}, factory: () => ({ getClient: async () => knex }) }),
+        knexDatabaseServiceFactory(knex),
         mockServices.rootConfig.factory({
           data: {
             backend: { workingDirectory: workDir },
