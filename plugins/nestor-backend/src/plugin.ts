@@ -124,14 +124,15 @@ export const nestorPlugin = createBackendPlugin({
           emit: event => publisher.publish([event]).then(() => undefined),
         });
         // The graph is held per replica: the coordinator keeps it current for
-        // its own changes; every deployment or catalog event on the bus (any
-        // replica's) schedules a debounced reload, and a slow periodic reload
-        // is the safety net.
+        // its own changes and the catalog sync's onChange reloads it; every
+        // deployment or catalog event another replica published schedules a
+        // debounced reload, and a slow periodic reload is the safety net.
         const graphFollower = DependencyGraphFollower.create({
           reload: () => dependencies.reload(),
           logger: logger.child({ service: 'dependencies' }),
         });
-        eventBus.addListener(batch => graphFollower.observe(batch));
+        // this replica's own changes reach the graph directly (coordinator, catalog sync's onChange)
+        eventBus.addListener(batch => graphFollower.observe(batch), { othersOnly: true });
         lifecycle.addShutdownHook(() => graphFollower.stop());
         await scheduler.scheduleTask({
           id: 'nestor-dependency-graph-reload',

@@ -87,6 +87,21 @@ describe('EventBus', () => {
     expect(b.hub.received).toEqual([1]);
   });
 
+  it('hands listeners every event, and othersOnly listeners only the events other replicas published', async () => {
+    const a = await replica();
+    const b = await replica();
+    const all: number[] = [];
+    const others: number[] = [];
+    a.bus.addListener(batch => all.push(...batch.map(e => e.id)));
+    a.bus.addListener(batch => others.push(...batch.map(e => e.id)), { othersOnly: true });
+    await a.bus.publish([newEvent(1), newEvent(2)]);
+    await b.bus.publish([newEvent(3)]);
+    await a.bus.publish([newEvent(4)]);
+    await waitFor(() => all.length === 4, 'all four events on replica a');
+    expect(all).toEqual([1, 2, 3, 4]);
+    expect(others).toEqual([3]);
+  });
+
   it('reads events the bus never brought from the log on its next poll', async () => {
     const b = await replica({ pollIntervalMs: 30 });
     // written by a writer that did not (or could not) publish on the bus

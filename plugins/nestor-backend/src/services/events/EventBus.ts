@@ -57,7 +57,9 @@ export class EventBus implements NestorEventPublisher {
   readonly #pageSize: number;
   readonly #gapTimeoutMs: number;
   readonly #pending = new Map<number, NestorEvent>();
-  readonly #listeners: Array<(events: NestorEvent[]) => void> = [];
+  readonly #listeners: Array<{ listener: (events: NestorEvent[]) => void; othersOnly: boolean }> = [];
+  /** ids this replica appended that the feed has not handed on yet */
+  readonly #ownIds = new Set<number>();
   #cursor = 0;
   #gapSince: number | undefined;
   #reading: Promise<void> | undefined;
@@ -90,6 +92,7 @@ export class EventBus implements NestorEventPublisher {
   async publish(events: NewNestorEvent[]): Promise<NestorEvent[]> {
     const appended = await this.#store.append(events);
     if (appended.length === 0) return appended;
+    for (const e of appended) if (e.id > this.#cursor) this.#ownIds.add(e.id);
     this.#receive(appended);
     try {
       await this.#events.publish({ topic: NESTOR_EVENTS_TOPIC, eventPayload: { events: appended } });
@@ -103,10 +106,12 @@ export class EventBus implements NestorEventPublisher {
   /**
    * Adds an in-process consumer of the replica's ordered stream: it sees every
    * event the hub broadcasts (this replica's and the others'), in id order,
-   * once. A listener that throws is logged and skipped; it does not stop the feed.
+   * once. With `othersOnly` it sees only the events other replicas published
+   * (for state this replica already updated itself when it published). A
+   * listener that throws is logged and skipped; it does not stop the feed.
    */
-  addListener(listener: (events: NestorEvent[]) => void): void {
-    this.#listeners.push(listener);
+  addListener(listener: (events: NestorEvent[]) => void, options: { othersOnly?: boolean } = {}): void {
+    this.#listeners.push({ listener, othersOnly: options.othersOnly ?? false });
   }
 
   /** Stops polling; events published after this reach no local subscriber. */
@@ -151,9 +156,12 @@ export class EventBus implements NestorEventPublisher {
     }
     if (ready.length > 0) {
       this.#hub.broadcast(ready);
-      for (const listener of this.#listeners) {
+      const others = ready.filter(e => !this.#ownIds.delete(e.id));
+      for (const { listener, othersOnly } of this.#listeners) {
+        const events = othersOnly ? others : ready;
+        if (events.length === 0) continue;
         try {
-          listener(ready);
+          listener(events);
         } catch (error) {
           this.#logger.warn(`An event listener failed: ${error}`);
         }
