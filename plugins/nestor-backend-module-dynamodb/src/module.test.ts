@@ -148,35 +148,26 @@ describe('nestorModuleDynamoDbStore in the Nestor backend', () => {
   });
 
   it('takes an order through POST /deploy and keeps the deployment, its quota and its events in DynamoDB', async () => {
-    const accepted = await request(backend.server)
-      .post('/api/nestor/deploy')
-      .set('Authorization', `Bearer ${JANE_TOKEN}`)
-      .set('Idempotency-Key', 'vpc-1')
-      .send({
-        team: 'team-payments',
-        environment: 'dev',
-        name: 'main-vpc',
-        resource: 'network-vpc',
-        version: '^1.2.0',
-        parameters: { region: 'eu-west-1', cidrBlock: '10.0.0.0/16' },
-      });
+    const order = () =>
+      request(backend.server)
+        .post('/api/nestor/deploy')
+        .set('Authorization', `Bearer ${JANE_TOKEN}`)
+        .set('Idempotency-Key', 'vpc-1')
+        .send({
+          team: 'team-payments',
+          environment: 'dev',
+          name: 'main-vpc',
+          resource: 'network-vpc',
+          version: '^1.2.0',
+          parameters: { region: 'eu-west-1', cidrBlock: '10.0.0.0/16' },
+        });
+    const accepted = await order();
     expect(accepted.status).toBe(202);
     const created = accepted.body as Deployment;
     expect(created.ref).toBe('team-payments/dev/main-vpc');
 
     // the same key and body answer the same deployment, from the idempotency record in the table
-    const again = await request(backend.server)
-      .post('/api/nestor/deploy')
-      .set('Authorization', `Bearer ${JANE_TOKEN}`)
-      .set('Idempotency-Key', 'vpc-1')
-      .send({
-        team: 'team-payments',
-        environment: 'dev',
-        name: 'main-vpc',
-        resource: 'network-vpc',
-        version: '^1.2.0',
-        parameters: { region: 'eu-west-1', cidrBlock: '10.0.0.0/16' },
-      });
+    const again = await order();
     expect(again.body.id).toBe(created.id);
 
     // the coordinator moves it on (optimistic updates, leases); the GitOps repo of the example team is not reachable here
