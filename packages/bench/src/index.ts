@@ -1,6 +1,7 @@
 /**
  * `npm run bench [-- --quick]`: runs every benchmark (at small sizes with
- * `--quick`) and writes docs/benchmarks.md with the figures, the ratios, the
+ * `--quick`, as CI does; that report goes to packages/bench/results/, not
+ * committed) and writes docs/benchmarks.md with the figures, the ratios, the
  * targets and the machine. `npm run bench -- <name> [options]` runs one and
  * only prints. Each entry maps a name to a module exporting `main(args)`,
  * which prints its figures and returns a {@link BenchResult}; modules load
@@ -54,6 +55,9 @@ const PLAN: Array<{ name: string; full: string[]; quick: string[] }> = [
 // a script run from its source folder, never bundled
 // eslint-disable-next-line no-restricted-syntax
 const DOC = path.resolve(__dirname, '../../../docs/benchmarks.md');
+/** Where a quick run (CI's check that every benchmark still runs) writes, so it never replaces the full figures. */
+// eslint-disable-next-line no-restricted-syntax
+const QUICK_DOC = path.resolve(__dirname, '../results/benchmarks-quick.md');
 
 async function load(name: string): Promise<BenchModule> {
   // a transpiled module may come back wrapped in `default`
@@ -113,8 +117,10 @@ async function runAll(quick: boolean) {
     failures,
     reliability: await readReliabilitySection(DOC, RELIABILITY_SECTION),
   });
-  await fs.writeFile(DOC, markdown);
-  console.log(`\nwrote ${DOC}`);
+  const target = quick ? QUICK_DOC : DOC;
+  await fs.mkdir(path.dirname(target), { recursive: true });
+  await fs.writeFile(target, markdown);
+  console.log(`\nwrote ${target}`);
   if (failures.length > 0) process.exitCode = 1;
 }
 
